@@ -1,0 +1,184 @@
+"""A loaded index answering questions: lexical (and dense) ranking, then an honest threshold."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+
+from index import store
+from index.errors import EmptyQuestion, IndexDamaged, IndexIncompatible
+from index.lexical import LexicalIndex
+from index.normalise import has_diacritics, replace_abbreviations, strip_diacritics, syllables_of
+from index.settings import FIELDS, IndexSettings
+from index.tokenise import TOKENISER_ID, Analysis, analyse, analyse_protected
+from index.types import Hit, SearchResult
+from knowledge.types import Passage, Source
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000  # longer messages are searched on their beginning
+CANDIDATES = 50  # how deep the rankings are read before fusion and thresholds
+
+
+class Searcher:
+    """Everything a question needs, loaded once: passages, sources and the ranking arrays."""
+
+    def __init__(
+        self,
+        build_dir: Path,
+        manifest: dict,
+        sources: dict[str, Source],
+        passages: list[Passage],
+        lexical: dict[str, LexicalIndex],
+        settings: IndexSettings,
+        warnings: list[str] | None = None,
+    ) -> None:
+        self.build_dir = build_dir
+        self.manifest = manifest
+        self.sources = sources
+        self.passages = passages
+        self.lexical = lexical
+        self.settings = settings
+        self.warnings = warnings or []
+        self._by_id = {passage.id: passage for passage in passages}
+        self._syllables, self._syllable_idf = _syllable_tables(passages, sources)
+
+    # -- lookups -------------------------------------------------------------------------
+
+    def passage(self, passage_id: str) -> Passage:
+        """The passage with this id (KeyError if the index does not hold it)."""
+        return self._by_id[passage_id]
+
+    def section_passages(self, passage_id: str) -> list[Passage]:
+        """All passages of the Điều / section the given passage belongs to, in reading order."""
+        anchor = self._by_id[passage_id]
+        return [
+            passage
+            for passage in self.passages
+            if passage.source_id == anchor.source_id and passage.section == anchor.section
+        ]
+
+    # -- search --------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Load the lazy parts (word segmenter, encoder) now rather than on the first question."""
+        analyse("Bình đẳng giới là gì?")
+
+    def search(self, question: str, k: int = 5) -> SearchResult:
+        """Rank passages for a question; abstain when none of them answers it."""
+        started = time.perf_counter()
+        text = question.strip()[:MAX_QUESTION_CHARS]
+        if not any(ch.isalnum() for ch in text):
+            raise EmptyQuestion("Câu hỏi không có từ nào để tìm.")
+        analysis = analyse(text)
+        if not analysis.plain and not analysis.words:
+            raise EmptyQuestion("Câu hỏi không có từ nào để tìm.")
+        scores = self.lexical_scores(analysis)
+        order = np.argsort(-scores, kind="stable")[: max(k, CANDIDATES)]
+        order = [int(i) for i in order if scores[i] > 0]
+        abstained, reason = self._should_abstain(text, analysis, order)
+        hits: tuple[Hit, ...] = ()
+        if not abstained:
+            hits = tuple(
+                Hit(self.passages[i], self.sources[self.passages[i].source_id], float(scores[i])) for i in order[:k]
+            )
+        latency_ms = (time.perf_counter() - started) * 1000
+        return SearchResult(question=question, hits=hits, abstained=abstained, latency_ms=latency_ms, reason=reason)
+
+    def lexical_scores(self, analysis: Analysis) -> np.ndarray:
+        """Weighted BM25 over the passage fields and the document-context fields."""
+        s = self.settings
+        return (
+            s.weight_words * self.lexical["words"].scores(analysis.words)
+            + s.weight_plain * self.lexical["plain"].scores(analysis.plain)
+            + s.weight_context
+            * (self.lexical["context_words"].scores(analysis.words) + self.lexical["context_plain"].scores(analysis.plain))
+        )
+
+    def coverage(self, question: str, analysis: Analysis, passage_index: int) -> float:
+        """Share of the question's content syllables (idf-weighted) found in a passage or its document.
+
+        Syllables are compared with their marks when the question has them (so 'phở' is not
+        'phổ'), bare when it was typed bare; words the corpus has never seen weigh the most.
+        """
+        marked = has_diacritics(question)
+        terms = list(dict.fromkeys(self._coverage_terms(question, analysis, marked)))
+        if not terms:
+            return 0.0
+        vocabulary = self._syllable_idf[marked]
+        unknown_weight = max(vocabulary.values(), default=0.0) + 1.0
+        present = self._syllables[marked][passage_index]
+        total = covered = 0.0
+        for term in terms:
+            weight = vocabulary.get(term, unknown_weight)
+            total += weight
+            if term in present:
+                covered += weight
+        return covered / total if total else 0.0
+
+    @staticmethod
+    def _coverage_terms(question: str, analysis: Analysis, marked: bool) -> list[str]:
+        protected = [strip_diacritics(term) if not marked else term for term in analysis.protected]
+        return protected + syllables_of(replace_abbreviations(question), marked=marked)
+
+    def _should_abstain(self, question: str, analysis: Analysis, order: list[int]) -> tuple[bool, str]:
+        if not order:
+            return True, "no passage shares a word with the question"
+        best = max(self.coverage(question, analysis, i) for i in order[:5])
+        if best < self.settings.min_coverage:
+            return True, f"best coverage {best:.2f} < {self.settings.min_coverage:.2f}"
+        return False, ""
+
+
+def _syllable_tables(
+    passages: list[Passage], sources: dict[str, Source]
+) -> tuple[dict[bool, list[set[str]]], dict[bool, dict[str, float]]]:
+    """Per passage, the set of its content syllables and whole numbers (with its document's
+    context), marked and bare; and each syllable's idf over passages. Built at load: cheap."""
+    from index.build import context_text
+
+    tables: dict[bool, list[set[str]]] = {True: [], False: []}
+    for passage in passages:
+        text = passage.text + "\n" + context_text(sources[passage.source_id])
+        protected = analyse_protected(text)
+        for marked in (True, False):
+            numbers = protected if marked else [strip_diacritics(term) for term in protected]
+            tables[marked].append(set(syllables_of(text, marked=marked)) | set(numbers))
+    idf: dict[bool, dict[str, float]] = {}
+    count = max(len(passages), 1)
+    for marked, rows in tables.items():
+        df: dict[str, int] = {}
+        for row in rows:
+            for term in row:
+                df[term] = df.get(term, 0) + 1
+        idf[marked] = {term: math.log1p((count - n + 0.5) / (n + 0.5)) for term, n in df.items()}
+    return tables, idf
+
+
+def open_index(index_dir: Path, settings: IndexSettings | None = None) -> Searcher:
+    """Load the live build of an index directory (or the last good one if it is damaged)."""
+    build_dir, manifest, warnings = store.locate(Path(index_dir))
+    for warning in warnings:
+        log.warning("index: %s; serving %s instead", warning, build_dir.name)
+    if manifest.get("tokeniser") != TOKENISER_ID:
+        raise IndexIncompatible(
+            f"Chỉ mục được dựng bằng bộ tách từ '{manifest.get('tokeniser')}', khác bộ hiện tại '{TOKENISER_ID}'. "
+            "Hãy dựng lại: binhdang index build --docs <thư mục> --full"
+        )
+    try:
+        sources = {
+            data["id"]: Source.from_dict(data)
+            for data in json.loads((build_dir / "sources.json").read_text(encoding="utf-8"))
+        }
+        with (build_dir / "passages.jsonl").open(encoding="utf-8") as handle:
+            passages = [Passage.from_dict(json.loads(line)) for line in handle if line.strip()]
+        lexical = {name: LexicalIndex.load(build_dir, f"lexical_{name}") for name in FIELDS}
+    except (OSError, ValueError, KeyError) as error:
+        raise IndexDamaged(f"{build_dir.name}: không đọc được chỉ mục ({error})") from error
+    chosen = settings or IndexSettings.from_dict(manifest.get("settings", {}))
+    return Searcher(build_dir, manifest, sources, passages, lexical, chosen, warnings)

@@ -1,0 +1,187 @@
+"""`binhdang`: build the index, ask it, evaluate it, run the bot. `binhdang --help` is the manual."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from index.errors import EmptyQuestion, IndexDamaged, IndexIncompatible, IndexNotFound
+from index.types import SearchResult
+from knowledge.errors import DocumentsFolderError
+
+EXIT_USAGE = 2
+
+
+def default_index_dir() -> Path:
+    """Where the index lives unless --index says otherwise: $BINHDANG_INDEX, else the user data dir."""
+    configured = os.environ.get("BINHDANG_INDEX")
+    if configured:
+        return Path(configured)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("binhdang")) / "index"
+
+
+def result_to_json(result: SearchResult) -> dict:
+    """The stable `ask --json` contract the evaluation reads."""
+    return {
+        "question": result.question,
+        "abstained": result.abstained,
+        "passages": [
+            {
+                "source_id": hit.source.id,
+                "title": hit.source.title,
+                "citation": hit.passage.citation,
+                "text": hit.passage.text,
+                "score": round(hit.score, 4),
+            }
+            for hit in result.hits
+        ],
+        "latency_ms": round(result.latency_ms, 2),
+    }
+
+
+def format_result(result: SearchResult) -> str:
+    """A readable answer for the terminal: each passage under its citation."""
+    if result.abstained:
+        return "Không tìm thấy nội dung phù hợp trong tài liệu hiện có."
+    blocks = []
+    for rank, hit in enumerate(result.hits, start=1):
+        blocks.append(f"[{rank}] {hit.passage.citation}  (điểm {hit.score:.2f})\n{hit.passage.text}")
+    return "\n\n".join(blocks)
+
+
+def _questions(args: argparse.Namespace) -> Iterable[str]:
+    if args.question:
+        yield " ".join(args.question)
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.rstrip("\n")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from index.searcher import open_index
+
+    searcher = open_index(args.index)
+    for question in _questions(args):
+        try:
+            result = searcher.search(question, k=args.k)
+        except EmptyQuestion:
+            if args.json:
+                print(json.dumps({"question": question, "abstained": True, "passages": [], "latency_ms": 0.0}, ensure_ascii=False))
+            else:
+                print("Câu hỏi trống: hãy nhập một câu hỏi có chữ.", file=sys.stderr)
+            continue
+        if args.json:
+            print(json.dumps(result_to_json(result), ensure_ascii=False), flush=True)
+        else:
+            print(format_result(result))
+            print()
+    return 0
+
+
+def cmd_index_build(args: argparse.Namespace) -> int:
+    from index.build import build_index
+
+    report = build_index(args.docs, args.index, progress=not args.quiet, full=args.full, dense=not args.no_dense)
+    print(f"Đã dựng chỉ mục: {report.build_dir}")
+    print(f"  tài liệu: {report.documents}   đoạn: {report.passages}   thời gian: {report.seconds:.1f} s")
+    for name, seconds in report.timings.items():
+        print(f"  {name}: {seconds:.2f}")
+    for kind, ids in report.changes.items():
+        if ids:
+            print(f"  {kind}: {len(ids)} ({', '.join(ids[:8])}{' …' if len(ids) > 8 else ''})")
+    if report.skipped:
+        print(f"  bỏ qua {len(report.skipped)} tệp:")
+        for skipped in report.skipped:
+            print(f"    - {skipped.file}: {skipped.reason}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from index.searcher import open_index
+    from scripts.evaluate import EvalReport, format_report, read_gold, score
+
+    gold = read_gold(args.gold)
+    searcher = open_index(args.index)
+    searcher.warm_up()
+    report = EvalReport()
+    for question in gold:
+        result = searcher.search(question.question, k=10)
+        report.outcomes.append(score(question, result_to_json(result)))
+    if args.json:
+        payload = report.summary()
+        payload["misses"] = [
+            {"id": o.gold.id, "question": o.gold.question, "first_hit_rank": o.first_hit_rank, "abstained": o.abstained}
+            for o in report.misses()
+        ]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report, label=args.label))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="binhdang",
+        description="Trợ lý bình đẳng giới: câu trả lời trích dẫn nguyên văn từ luật, nghị định, kế hoạch.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add_index_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--index", type=Path, default=None, help="index directory (default: $BINHDANG_INDEX or the user data dir)")
+
+    index = sub.add_parser("index", help="build or inspect the index")
+    index_sub = index.add_subparsers(dest="index_command", required=True)
+    build = index_sub.add_parser("build", help="build the index from a folder of documents (atomic: the old index serves until the new one is ready)")
+    build.add_argument("--docs", type=Path, required=True, help="folder of .txt/.md/.html/.docx/.pdf documents (manifest.json optional)")
+    add_index_option(build)
+    build.add_argument("--full", action="store_true", help="rebuild everything, reusing nothing from the previous build")
+    build.add_argument("--no-dense", action="store_true", help="lexical index only (no embedding model needed)")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.set_defaults(handler=cmd_index_build)
+
+    ask = sub.add_parser("ask", help="ask a question; without QUESTION, reads one question per line from stdin")
+    ask.add_argument("question", nargs="*", help="the question (Vietnamese, with or without diacritics)")
+    add_index_option(ask)
+    ask.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question per line")
+    ask.set_defaults(handler=cmd_ask)
+
+    evaluate = sub.add_parser("eval", help="score retrieval on gold questions (hit@1, hit@5, MRR@10, declines, latency)")
+    evaluate.add_argument("--gold", type=Path, required=True, help="JSON-lines gold file (see ../shared/eval/README.md)")
+    add_index_option(evaluate)
+    evaluate.add_argument("--json", action="store_true", help="machine-readable summary")
+    evaluate.add_argument("--label", default="binhdang", help="row label in the printed table")
+    evaluate.set_defaults(handler=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "index", None) is None and "index" in vars(args):
+        args.index = default_index_dir()
+    try:
+        return args.handler(args)
+    except (IndexNotFound, IndexDamaged, IndexIncompatible, DocumentsFolderError) as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except FileNotFoundError as error:
+        print(f"Lỗi: không tìm thấy tệp {error.filename}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("Đã dừng.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
