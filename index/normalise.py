@@ -26,6 +26,7 @@ STOP_WORDS = frozenset(
     gồm hãy hay hiện hỏi khi không là làm lên liệu mà mấy mình mọi một nào này nếu nhiều như những
     nó nữa ở phải qua ra rằng rồi sao sẽ tại thế theo thì thôi thuộc trong từ và vào về vì với xin
     ấy vậy bằng sau trước trên dưới giữa nhất hơn đây kia nên cần chị em ơi hôm nay nhiêu
+    lâu tôi bạn ạ nhé nhỉ cảm ơn vui lòng giúp biết muốn hãy xem thử cụ
     """.split()
 )
 def nfc(text: str) -> str:
@@ -88,7 +89,7 @@ def strip_diacritics(text: str) -> str:
 # The same words typed without diacritics, less the bare forms that also spell a content word
 # (co: cơ/cô, so: số/sở, ve: vé, tu: tư/tù...), which a question typed without marks may well mean.
 STOP_SYLLABLES = frozenset(strip_diacritics(word) for word in STOP_WORDS) - {
-    "co", "so", "ve", "tu", "the", "hon", "qua", "day", "chi", "mot", "nam", "hoi", "dong",
+    "co", "so", "ve", "tu", "the", "hon", "qua", "day", "chi", "mot", "nam", "hoi", "dong", "dang", "cung",
 }
 
 

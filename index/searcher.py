@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import time
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import numpy as np
 from index import store
 from index.errors import EmptyQuestion, IndexDamaged, IndexIncompatible
 from index.lexical import LexicalIndex
-from index.normalise import has_diacritics, replace_abbreviations, strip_diacritics, syllables_of
+from index.build import context_text
+from index.normalise import has_diacritics, plain_key, replace_abbreviations, strip_diacritics, syllables_of
 from index.settings import FIELDS, IndexSettings
 from index.tokenise import TOKENISER_ID, Analysis, analyse, analyse_protected
 from index.types import Hit, SearchResult
@@ -21,6 +23,13 @@ from knowledge.types import Passage, Source
 
 log = logging.getLogger(__name__)
 
+DEFINITION_BONUS = 0.5  # share of the best score added to a passage that defines the asked term
+SAME_SOURCE_DECAY = 0.9
+_DEFINITION_QUESTION = re.compile(
+    r"^(?P<subject>.{3,80}?)\s+(?:là gì|la gi|là như thế nào|nghĩa là gì|được hiểu (?:là gì|như thế nào))\s*\??$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?<![\d/.-])(?:19|20)\d{2}(?![\d/])")
 MAX_QUESTION_CHARS = 1000  # longer messages are searched on their beginning
 CANDIDATES = 50  # how deep the rankings are read before fusion and thresholds
 
@@ -47,6 +56,8 @@ class Searcher:
         self.warnings = warnings or []
         self._by_id = {passage.id: passage for passage in passages}
         self._syllables, self._syllable_idf = _syllable_tables(passages, sources)
+        self._plain_texts = [plain_key(passage.text) for passage in passages]
+        self._facts = set().union(*(facts_of(p.text) for p in passages), *(facts_of(context_text(src)) for src in sources.values()))
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -79,8 +90,9 @@ class Searcher:
         if not analysis.plain and not analysis.words:
             raise EmptyQuestion("Câu hỏi không có từ nào để tìm.")
         scores = self.lexical_scores(analysis)
+        scores = self._boost_definitions(text, scores)
         order = np.argsort(-scores, kind="stable")[: max(k, CANDIDATES)]
-        order = [int(i) for i in order if scores[i] > 0]
+        order = diversify([int(i) for i in order if scores[i] > 0], scores, self.passages)
         abstained, reason = self._should_abstain(text, analysis, order)
         hits: tuple[Hit, ...] = ()
         if not abstained:
@@ -110,12 +122,14 @@ class Searcher:
         terms = list(dict.fromkeys(self._coverage_terms(question, analysis, marked)))
         if not terms:
             return 0.0
+        # Square-rooted idf: a rare word of the question's phrasing ('bắt đầu') must not
+        # outweigh the topic words it shares with the passage; unknown words weigh the most.
         vocabulary = self._syllable_idf[marked]
-        unknown_weight = max(vocabulary.values(), default=0.0) + 1.0
+        unknown_weight = math.sqrt(max(vocabulary.values(), default=0.0) + 1.0)
         present = self._syllables[marked][passage_index]
         total = covered = 0.0
         for term in terms:
-            weight = vocabulary.get(term, unknown_weight)
+            weight = math.sqrt(vocabulary[term]) if term in vocabulary else unknown_weight
             total += weight
             if term in present:
                 covered += weight
@@ -126,13 +140,56 @@ class Searcher:
         protected = [strip_diacritics(term) if not marked else term for term in analysis.protected]
         return protected + syllables_of(replace_abbreviations(question), marked=marked)
 
+    def _boost_definitions(self, question: str, scores: np.ndarray) -> np.ndarray:
+        """'X là gì?' is answered by the passage that defines X ('X là …' opening a line)."""
+        subject = definition_subject(question)
+        if not subject or not scores.any():
+            return scores
+        pattern = re.compile(rf"(?:^|\n)(?:\d+\.\s*)?{re.escape(plain_key(subject))}\s+(?:la|duoc hieu la)\s", re.MULTILINE)
+        boosted = scores.copy()
+        bonus = float(scores.max()) * DEFINITION_BONUS
+        for i in np.flatnonzero(scores):
+            if pattern.search(self._plain_texts[i]):
+                boosted[i] += bonus
+        return boosted
+
     def _should_abstain(self, question: str, analysis: Analysis, order: list[int]) -> tuple[bool, str]:
         if not order:
             return True, "no passage shares a word with the question"
+        unknown = [fact for fact in facts_of(question) if fact not in self._facts]
+        if unknown:
+            # A document number, date or year that no document mentions: whatever passage is
+            # nearest, it cannot say anything about that one.
+            return True, f"asks about {', '.join(unknown)}, which no document mentions"
         best = max(self.coverage(question, analysis, i) for i in order[:5])
         if best < self.settings.min_coverage:
             return True, f"best coverage {best:.2f} < {self.settings.min_coverage:.2f}"
         return False, ""
+
+
+def definition_subject(question: str) -> str | None:
+    """'Bình đẳng giới là gì?' → 'Bình đẳng giới'; None for other questions."""
+    match = _DEFINITION_QUESTION.match(question.strip())
+    return match.group("subject").strip() if match else None
+
+
+def facts_of(text: str) -> set[str]:
+    """Document numbers, dates and years a text names, in diacritic-free matching form."""
+    found = {strip_diacritics(key) for key in analyse_protected(text)}
+    found.update(_YEAR.findall(text))
+    return found
+
+
+def diversify(order: list[int], scores: np.ndarray, passages: list[Passage]) -> list[int]:
+    """Re-rank so one document does not fill the list: each further passage of a source
+    already shown counts a little less (SAME_SOURCE_DECAY per passage before it)."""
+    seen: dict[str, int] = {}
+    adjusted = []
+    for i in order:
+        source = passages[i].source_id
+        adjusted.append((float(scores[i]) * SAME_SOURCE_DECAY ** seen.get(source, 0), i))
+        seen[source] = seen.get(source, 0) + 1
+    return [i for _, i in sorted(adjusted, key=lambda pair: -pair[0])]
 
 
 def _syllable_tables(
@@ -140,8 +197,6 @@ def _syllable_tables(
 ) -> tuple[dict[bool, list[set[str]]], dict[bool, dict[str, float]]]:
     """Per passage, the set of its content syllables and whole numbers (with its document's
     context), marked and bare; and each syllable's idf over passages. Built at load: cheap."""
-    from index.build import context_text
-
     tables: dict[bool, list[set[str]]] = {True: [], False: []}
     for passage in passages:
         text = passage.text + "\n" + context_text(sources[passage.source_id])

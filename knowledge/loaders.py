@@ -163,7 +163,10 @@ def _read_html(data: bytes, name: str) -> tuple[str, str]:
         raise UnreadableDocument(f"{name}: the HTML cannot be parsed")
     title = _html_title(tree)
     text = _trafilatura_text(trafilatura, tree) or _plain_html_text(tree)
-    return clean_web_text(text), title
+    heading = _main_heading(tree)
+    if heading and heading not in " ".join(text.split()):
+        text = f"{heading}\n\n{text}"  # the article's title sat outside what the extractor kept
+    return clean_web_text(unicodedata.normalize("NFC", text)), title
 
 
 def _trafilatura_text(trafilatura, tree) -> str:
@@ -182,6 +185,12 @@ def _trafilatura_text(trafilatura, tree) -> str:
         ) or ""
     except Exception:  # noqa: BLE001 - the plain extractor below is the fallback for any failure
         return ""
+
+
+def _main_heading(tree) -> str:
+    """The page's single <h1>, if it has exactly one."""
+    headings = tree.xpath("//h1")
+    return " ".join(headings[0].text_content().split()) if len(headings) == 1 else ""
 
 
 def _html_title(tree) -> str:

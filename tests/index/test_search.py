@@ -1,0 +1,71 @@
+"""Search over the starter corpus, lexical fields only."""
+
+import pytest
+
+from index.errors import EmptyQuestion, IndexNotFound
+from index.searcher import definition_subject, open_index
+
+
+def test_question_without_diacritics_finds_the_same_passage(lexical_searcher):
+    marked = lexical_searcher.search("Tháng hành động vì bình đẳng giới bắt đầu từ ngày nào", k=5)
+    bare = lexical_searcher.search("thang hanh dong vi binh dang gioi bat dau tu ngay nao", k=5)
+    assert not bare.abstained
+    assert "15/11" in bare.hits[0].passage.text
+    assert {h.passage.id for h in marked.hits} & {h.passage.id for h in bare.hits}
+
+
+def test_document_number_finds_the_passage_that_names_it(lexical_searcher):
+    result = lexical_searcher.search("Nghị định 125/2021/NĐ-CP quy định gì", k=3)
+    assert any("125/2021/NĐ-CP" in hit.passage.text for hit in result.hits)
+
+
+def test_definition_question_finds_the_definition_first(lexical_searcher):
+    result = lexical_searcher.search("Định kiến giới là gì?", k=3)
+    assert "Định kiến giới là nhận thức" in result.hits[0].passage.text
+    assert result.hits[0].passage.citation.startswith("Luật Bình đẳng giới 73/2006/QH11")
+
+
+def test_abbreviated_question_matches_the_spelled_out_text(lexical_searcher):
+    result = lexical_searcher.search("KH của Sở KH&CN Bắc Giang giao ai chủ trì theo dõi", k=5)
+    assert any(hit.source.id == "bac-giang-skhcn-2024" and "Văn phòng chủ trì" in hit.passage.text for hit in result.hits)
+
+
+@pytest.mark.parametrize("question", ["Giá xăng RON 95 hôm nay là bao nhiêu?", "Hướng dẫn cách nấu phở bò ngon"])
+def test_question_outside_the_knowledge_base_is_declined(lexical_searcher, question):
+    result = lexical_searcher.search(question)
+    assert result.abstained and result.hits == ()
+
+
+def test_question_about_a_document_no_source_mentions_is_declined(lexical_searcher):
+    result = lexical_searcher.search("Nghị định 100/2019/NĐ-CP quy định mức phạt nào?")
+    assert result.abstained
+    assert "100/2019/nd-cp" in result.reason
+
+
+@pytest.mark.parametrize("question", ["", "   ", "🙂🙂", "???!!!"])
+def test_question_without_words_is_refused_clearly(lexical_searcher, question):
+    with pytest.raises(EmptyQuestion):
+        lexical_searcher.search(question)
+
+
+def test_a_huge_message_is_searched_on_its_beginning(lexical_searcher):
+    result = lexical_searcher.search("Lao động nữ được nghỉ thai sản bao lâu? " + "xin cảm ơn " * 2000)
+    assert not result.abstained
+
+
+def test_whole_section_of_a_passage_comes_back_in_order(lexical_searcher):
+    hit = lexical_searcher.search("Giải thích từ ngữ bình đẳng giới là gì", k=1).hits[0]
+    section = lexical_searcher.section_passages(hit.passage.id)
+    assert hit.passage in section
+    assert [p.ordinal for p in section] == sorted(p.ordinal for p in section)
+
+
+def test_definition_subject_is_read_from_the_question():
+    assert definition_subject("Bình đẳng giới là gì?") == "Bình đẳng giới"
+    assert definition_subject("dinh kien gioi la gi") == "dinh kien gioi"
+    assert definition_subject("Ai chủ trì kế hoạch?") is None
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(IndexNotFound, match="binhdang index build"):
+        open_index(tmp_path / "nowhere")
