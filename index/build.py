@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import time
@@ -9,7 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from index import store
+from index.errors import IndexError_
 from index.lexical import LexicalIndex
 from index.settings import FIELDS, IndexSettings
 from index.tokenise import TOKENISER_ID, analyse
@@ -17,6 +21,48 @@ from knowledge.ingest import Corpus, Document, Skipped, ingest_folder, list_docu
 from knowledge.types import Passage, Source
 
 FORMAT_VERSION = 1
+ANALYSIS_CACHE = "analysis_cache.json"
+DENSE_DIR = "dense"
+
+
+def text_key(text: str) -> str:
+    """Cache key of a text: equal texts share their terms and their vector across builds."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Reuse:
+    """What the previous build offers to this one: terms and vectors by text, document hashes."""
+
+    terms: dict[str, list[list[str]]] = field(default_factory=dict)
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    document_hashes: dict[str, str] = field(default_factory=dict)
+    dense_model: str | None = None
+
+    @classmethod
+    def from_build(cls, build_dir: Path | None) -> "Reuse":
+        """Read a previous build's caches; anything unreadable is simply not reused."""
+        if build_dir is None:
+            return cls()
+        reuse = cls()
+        try:
+            manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
+            reuse.document_hashes = manifest.get("document_hashes", {})
+            if manifest.get("tokeniser") == TOKENISER_ID:
+                reuse.terms = json.loads((build_dir / ANALYSIS_CACHE).read_text(encoding="utf-8"))
+            dense_meta = manifest.get("dense") or {}
+            reuse.dense_model = dense_meta.get("model")
+            if reuse.dense_model:
+                from index.dense import VECTORS_FILE
+
+                vectors = np.load(build_dir / DENSE_DIR / VECTORS_FILE)
+                with (build_dir / "passages.jsonl").open(encoding="utf-8") as handle:
+                    texts = [json.loads(line)["text"] for line in handle if line.strip()]
+                if len(texts) == len(vectors):
+                    reuse.vectors = {text_key(text): vector for text, vector in zip(texts, vectors)}
+        except (OSError, ValueError, KeyError):
+            return cls(document_hashes=reuse.document_hashes)
+        return reuse
 
 
 @dataclass
@@ -39,45 +85,98 @@ def context_text(source: Source) -> str:
     return " ".join(part for part in parts if part)
 
 
-def field_terms(passages: list[Passage], sources: dict[str, Source]) -> dict[str, list[list[str]]]:
-    """Every lexical field's terms for every passage, in passage order."""
+def field_terms(
+    passages: list[Passage], sources: dict[str, Source], cache: dict[str, list[list[str]]]
+) -> dict[str, list[list[str]]]:
+    """Every lexical field's terms for every passage, in passage order.
+
+    `cache` maps a text's key to its [words, plain] terms; texts found there are not
+    analysed again, and every text analysed here is added to it.
+    """
+
+    def terms_of(text: str) -> list[list[str]]:
+        key = text_key(text)
+        if key not in cache:
+            analysis = analyse(text)
+            cache[key] = [list(analysis.words), list(analysis.plain)]
+        return cache[key]
+
     terms: dict[str, list[list[str]]] = {name: [] for name in FIELDS}
-    context_cache: dict[str, object] = {}
     for passage in passages:
-        analysis = analyse(passage.text)
-        if passage.source_id not in context_cache:
-            context_cache[passage.source_id] = analyse(context_text(sources[passage.source_id]))
-        context = context_cache[passage.source_id]
-        terms["words"].append(list(analysis.words))
-        terms["plain"].append(list(analysis.plain))
-        terms["context_words"].append(list(context.words))
-        terms["context_plain"].append(list(context.plain))
+        words, plain = terms_of(passage.text)
+        context_words, context_plain = terms_of(context_text(sources[passage.source_id]))
+        terms["words"].append(words)
+        terms["plain"].append(plain)
+        terms["context_words"].append(context_words)
+        terms["context_plain"].append(context_plain)
     return terms
 
 
 def corpus_hash(documents: list[Document]) -> str:
     """One hash over every document's content hash: equal hashes, equal knowledge base."""
-    import hashlib
-
     digest = hashlib.sha256()
     for document in sorted(documents, key=lambda d: d.source.id):
         digest.update(f"{document.source.id}:{document.source.content_hash}\n".encode())
     return digest.hexdigest()
 
 
-def write_build(build_dir: Path, corpus: Corpus, settings: IndexSettings, docs_dir: Path) -> dict[str, float]:
-    """Write sources, passages and lexical arrays of a corpus into a build directory."""
+def embed_passages(encoder, passages: list[Passage], reuse: Reuse, progress: bool) -> tuple[np.ndarray, int]:
+    """Vectors of all passages, reusing the previous build's for unchanged texts.
+
+    Returns (vectors, how many passages were embedded now)."""
+    reusable = reuse.vectors if reuse.dense_model == encoder.name else {}
+    missing = [i for i, passage in enumerate(passages) if text_key(passage.text) not in reusable]
+    vectors = np.zeros((len(passages), encoder.dim), dtype=np.float32)
+    if missing:
+        fresh = encoder.encode_passages([passages[i].text for i in missing], show_progress=progress)
+        for row, i in enumerate(missing):
+            vectors[i] = fresh[row]
+    for i, passage in enumerate(passages):
+        key = text_key(passage.text)
+        if key in reusable:
+            vectors[i] = reusable[key]
+    return vectors, len(missing)
+
+
+def write_build(
+    build_dir: Path,
+    corpus: Corpus,
+    settings: IndexSettings,
+    docs_dir: Path,
+    reuse: Reuse,
+    encoder=None,
+    progress: bool = False,
+) -> dict[str, float]:
+    """Write sources, passages, lexical arrays and (with an encoder) dense vectors into a build."""
     timings: dict[str, float] = {}
     sources = {document.source.id: document.source for document in corpus.documents}
     passages = corpus.passages
     started = time.perf_counter()
-    terms = field_terms(passages, sources)
+    cache = dict(reuse.terms)
+    terms = field_terms(passages, sources, cache)
+    used_keys = {text_key(p.text) for p in passages} | {text_key(context_text(src)) for src in sources.values()}
+    (build_dir / ANALYSIS_CACHE).write_text(
+        json.dumps({key: value for key, value in cache.items() if key in used_keys}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     timings["tokenise_s"] = time.perf_counter() - started
 
     started = time.perf_counter()
     for name, documents_terms in terms.items():
         LexicalIndex.build(documents_terms).save(build_dir, f"lexical_{name}")
     timings["lexical_s"] = time.perf_counter() - started
+
+    dense_meta = None
+    if encoder is not None:
+        from index.dense import DenseIndex
+
+        started = time.perf_counter()
+        vectors, embedded = embed_passages(encoder, passages, reuse, progress)
+        (build_dir / DENSE_DIR).mkdir()
+        DenseIndex.build(vectors).save(build_dir / DENSE_DIR)
+        timings["embed_s"] = time.perf_counter() - started
+        timings["passages_embedded"] = float(embedded)
+        dense_meta = {"model": encoder.name, "dim": encoder.dim, "window_tokens": encoder.window_tokens}
 
     (build_dir / "sources.json").write_text(
         json.dumps([source.to_dict() for source in sources.values()], ensure_ascii=False, indent=1), encoding="utf-8"
@@ -96,12 +195,23 @@ def write_build(build_dir: Path, corpus: Corpus, settings: IndexSettings, docs_d
         "documents": len(corpus.documents),
         "passages": len(passages),
         "document_hashes": {d.source.id: d.source.content_hash for d in corpus.documents},
+        "document_files": {d.source.id: d.source.file for d in corpus.documents},
         "tokeniser": TOKENISER_ID,
         "settings": settings.to_dict(),
-        "dense": None,
+        "dense": dense_meta,
     }
     store.write_manifest(build_dir, manifest)
     return timings
+
+
+def compare_documents(previous: dict[str, str], current: dict[str, str]) -> dict[str, list[str]]:
+    """Which document ids were added, changed, removed or kept unchanged since the last build."""
+    return {
+        "added": sorted(set(current) - set(previous)),
+        "changed": sorted(i for i in current if i in previous and previous[i] != current[i]),
+        "removed": sorted(set(previous) - set(current)),
+        "unchanged": sorted(i for i in current if previous.get(i) == current[i]),
+    }
 
 
 def build_index(
@@ -111,10 +221,14 @@ def build_index(
     settings: IndexSettings | None = None,
     progress: bool = False,
     full: bool = False,
-    dense: bool = False,
+    encoder=None,
     on_file: Callable[[Path], None] | None = None,
 ) -> BuildReport:
-    """Build the index of a documents folder and publish it; on any failure the live index stays."""
+    """Build the index of a documents folder and publish it; on any failure the live index stays.
+
+    With an `encoder` (index.dense.Encoder) the build has a dense half too. Unless `full`,
+    terms and vectors of passages whose text is unchanged are taken from the live build.
+    """
     settings = settings or IndexSettings()
     started = time.perf_counter()
     files = list_document_files(docs_dir)
@@ -137,9 +251,11 @@ def build_index(
     if not corpus.documents:
         raise ValueError("Không có tài liệu nào đọc được trong thư mục: chỉ mục cũ được giữ nguyên.")
     index_dir.mkdir(parents=True, exist_ok=True)
+    previous = None if full else _live_build(index_dir)
+    reuse = Reuse.from_build(previous)
     build_dir = store.new_build_dir(index_dir)
     try:
-        timings = write_build(build_dir, corpus, settings, docs_dir)
+        timings = write_build(build_dir, corpus, settings, docs_dir, reuse, encoder, progress)
         final = store.publish(index_dir, build_dir)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
@@ -152,4 +268,15 @@ def build_index(
         skipped=corpus.skipped,
         seconds=time.perf_counter() - started,
         timings=timings,
+        changes=compare_documents(
+            reuse.document_hashes, {d.source.id: d.source.content_hash for d in corpus.documents}
+        ),
     )
+
+
+def _live_build(index_dir: Path) -> Path | None:
+    try:
+        build_dir, _, _ = store.locate(index_dir)
+    except IndexError_:
+        return None
+    return build_dir

@@ -21,6 +21,12 @@ class IndexSettings:
     # Abstain when the best passage covers less than this share of the question's
     # content words (idf-weighted; words unknown to the corpus weigh the most).
     min_coverage: float = 0.5
+    # Fusion: lexical score / best lexical score + weight_dense * rescaled cosine.
+    weight_dense: float = 0.2
+    # With a dense half: decline below dense_floor whatever the words say (the question is
+    # about something else); between floor and dense_sure, answer only if the words cover.
+    dense_floor: float = 0.83
+    dense_sure: float = 0.86
 
     def to_dict(self) -> dict:
         return asdict(self)

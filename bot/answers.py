@@ -1,0 +1,298 @@
+"""The answer composer: a question (or a button press) in, the messages to send out.
+
+Handlers call exactly one function of this module and send what it returns; everything the bot
+decides (validation, rate limit, search, journal, layout) happens here, never in a handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import formatting, messages
+from bot.holder import SearcherHolder
+from bot.journal import Journal, QuestionRecord
+from bot.ratelimit import RateLimiter
+from bot.settings import Settings
+from index.errors import EmptyQuestion
+from index.normalise import matching_terms
+from index.types import Hit
+from knowledge.dates import format_date
+from knowledge.types import Passage, Source
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+PER_PAGE = 3  # the best passage and two more, then "Xem thêm" pages of the same size
+SEARCH_K = 9  # enough for two "Xem thêm" pages after the answer
+_HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)  # a letter or a digit in any script
+_DOC_TYPE_ORDER = ("law", "code", "decree", "circular", "decision", "plan", "guidance", "news")
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to send: Telegram HTML within the length limit, and its buttons."""
+
+    text: str
+    buttons: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True)
+class ButtonReply:
+    """What a button press produces: a short toast, new messages, or new buttons for its message."""
+
+    toast: str = ""
+    messages: list[Outgoing] = field(default_factory=list)
+    new_buttons: InlineKeyboardMarkup | None = None
+
+
+def as_messages(html: str, buttons: InlineKeyboardMarkup | None = None) -> list[Outgoing]:
+    """`html` split to Telegram's limit; the buttons go under the last part."""
+    chunks = formatting.split_message(html)
+    return [Outgoing(chunk, buttons if i == len(chunks) - 1 else None) for i, chunk in enumerate(chunks)]
+
+
+@dataclass
+class Services:
+    """What the bot's answers are made from, built once by `build_application` and shared."""
+
+    settings: Settings
+    holder: SearcherHolder
+    journal: Journal
+    limiter: RateLimiter
+
+    # ---- questions -----------------------------------------------------------------------
+
+    async def ask(self, text: str, *, user_id: int | None, chat_id: int | None,
+                  chat_type: str) -> list[Outgoing]:
+        """Answer one question: validate, rate-limit, search, journal, lay out."""
+        question = " ".join(text.split())
+        problem = _invalid(question)
+        if problem:
+            return as_messages(problem)
+        if user_id is not None and not self.limiter.allow(user_id):
+            seconds = self.limiter.retry_after(user_id)
+            return as_messages(messages.RATE_LIMITED.format(seconds=seconds))
+        searcher = self.holder.get()
+        try:
+            # Search is CPU work; off the event loop, so that other chats, button presses and
+            # a running /reindex stay responsive.
+            result = await asyncio.to_thread(searcher.search, question, SEARCH_K)
+        except EmptyQuestion:
+            return as_messages(messages.EMPTY_QUESTION)
+        hits = [] if result.abstained else list(result.hits)
+        question_id = self.journal.record_question(
+            user_id=user_id, chat_id=chat_id, chat_type=chat_type, text=question,
+            answered=bool(hits), reason=result.reason, latency_ms=result.latency_ms,
+            passage_ids=[hit.passage.id for hit in hits], scores=[hit.score for hit in hits])
+        log.info("question %d answered=%s hits=%d latency=%.0fms", question_id, bool(hits),
+                 len(hits), result.latency_ms)
+        if not hits:
+            return as_messages(messages.NOT_FOUND)
+        return self._page(question_id, question, hits, start=0)
+
+    def _page(self, question_id: int, question: str, hits: list[Hit], start: int) -> list[Outgoing]:
+        shown = hits[start:start + PER_PAGE]
+        terms = matching_terms(question)
+        blocks = [messages.ANSWER_HEADER if start == 0 else messages.MORE_PASSAGES_HEADER]
+        for rank, hit in enumerate(shown):
+            full = start == 0 and rank == 0
+            if start == 0 and rank == 1:
+                blocks.append(messages.MORE_PASSAGES_HEADER)
+            blocks.append(passage_block(hit.passage, hit.source, terms, full=full))
+        buttons = answer_buttons(question_id, shown[0].passage, start,
+                                 more=len(hits) > start + PER_PAGE, feedback=start == 0)
+        return as_messages("\n\n".join(blocks), buttons)
+
+    # ---- buttons -------------------------------------------------------------------------
+
+    async def press(self, data: str, *, user_id: int | None, chat_id: int | None,
+                    chat_type: str) -> ButtonReply:
+        """Act on a button's callback data (see `_page` and `welcome` for the payloads)."""
+        kind, _, rest = data.partition(":")
+        if kind == "x":
+            index = int(rest) if rest.isdigit() else -1
+            if not 0 <= index < len(messages.EXAMPLE_QUESTIONS):
+                return ButtonReply(toast=messages.STALE_BUTTON)
+            reply = await self.ask(messages.EXAMPLE_QUESTIONS[index], user_id=user_id,
+                                   chat_id=chat_id, chat_type=chat_type)
+            return ButtonReply(messages=reply)
+        try:
+            question_id, argument = (int(part) for part in rest.split(":"))
+        except ValueError:
+            return ButtonReply(toast=messages.STALE_BUTTON)
+        record = self.journal.question(question_id)
+        if record is None:
+            return ButtonReply(toast=messages.STALE_BUTTON)
+        if kind == "v" and argument in (1, -1) and user_id is not None:
+            self.journal.record_feedback(question_id, user_id, argument)
+            return ButtonReply(toast=messages.THANKS_FEEDBACK,
+                               new_buttons=self._voted_buttons(record, argument))
+        try:
+            if kind == "m":
+                return ButtonReply(messages=self._more(record, argument))
+            if kind == "f":
+                return ButtonReply(messages=self._full_text(record.passage_ids[argument]))
+        except (KeyError, IndexError):
+            # The index was rebuilt since the answer and the passage is gone or renumbered.
+            return ButtonReply(toast=messages.STALE_BUTTON)
+        return ButtonReply(toast=messages.STALE_BUTTON)
+
+    def _more(self, record: QuestionRecord, start: int) -> list[Outgoing]:
+        if start >= len(record.passage_ids):
+            return as_messages(messages.NO_MORE)
+        searcher = self.holder.get()
+        hits = []
+        for passage_id in record.passage_ids:
+            passage = searcher.passage(passage_id)
+            hits.append(Hit(passage, searcher.sources[passage.source_id], 0.0))
+        return self._page(record.id, record.text, hits, start=start)
+
+    def _voted_buttons(self, record: QuestionRecord, vote: int) -> InlineKeyboardMarkup | None:
+        """The answer's buttons with the chosen vote marked, so the user sees it was counted."""
+        try:
+            first = self.holder.get().passage(record.passage_ids[0])
+        except (KeyError, IndexError):
+            return None
+        return answer_buttons(record.id, first, 0, more=len(record.passage_ids) > PER_PAGE,
+                              feedback=True, vote=vote)
+
+    def _full_text(self, passage_id: str) -> list[Outgoing]:
+        searcher = self.holder.get()
+        passages = searcher.section_passages(passage_id)
+        first = passages[0]
+        source = searcher.sources[first.source_id]
+        label = first.section or first.location
+        blocks = [messages.FULL_TEXT_HEADER.format(label=formatting.escape(label)),
+                  formatting.escape(join_section(passages)),
+                  messages.citation(section_citation(first))]
+        if source.note:
+            blocks.append(messages.currency_note(source.note))
+        return as_messages("\n\n".join(blocks))
+
+    # ---- information ---------------------------------------------------------------------
+
+    def welcome(self) -> list[Outgoing]:
+        """The /start text with the example questions as buttons."""
+        sources = list(self.holder.get().sources.values())
+        newest = max((s.issued for s in sources if s.issued), default="")
+        buttons = InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=f"x:{i}")]
+                                        for i, text in enumerate(messages.EXAMPLE_QUESTIONS)])
+        return as_messages(messages.welcome(len(sources), format_date(newest)), buttons)
+
+    def sources_list(self) -> list[Outgoing]:
+        """/nguon: every document, laws first, newest first within a kind."""
+        newest_first = sorted(self.holder.get().sources.values(), key=lambda s: s.issued, reverse=True)
+        sources = sorted(newest_first, key=_source_order)  # stable: newest first within a kind
+        lines = [messages.SOURCES_HEADER.format(count=len(sources))]
+        for number, source in enumerate(sources, 1):
+            lines.append(messages.source_line(number, source.title, source.number, source.issuer,
+                                              format_date(source.issued), source.excerpt, source.note))
+        return as_messages("\n\n".join(lines))
+
+    def reindex_refusal(self) -> list[Outgoing] | None:
+        """Why /reindex cannot start now, or None when it can."""
+        if self.settings.docs_dir is None:
+            return as_messages(messages.REINDEX_NO_DOCS)
+        if self.holder.rebuilding:
+            return as_messages(messages.REINDEX_BUSY)
+        return None
+
+    async def reindex(self) -> list[Outgoing]:
+        """Rebuild from the documents folder and swap the new index in; the report for the admin."""
+        try:
+            outcome = await self.holder.rebuild(self.settings.docs_dir, self.settings.index_dir)
+        except Exception as error:  # any failure is reported to the admin; the old index serves on
+            log.exception("rebuild failed")
+            return as_messages(messages.reindex_failed(f"{type(error).__name__}: {error}"))
+        return as_messages(messages.reindex_done(outcome.documents, outcome.passages, outcome.seconds))
+
+    def stats(self) -> list[Outgoing]:
+        """/thongke for admins."""
+        s = self.journal.stats()
+        return as_messages(messages.stats(s.today, s.week, s.declined_share, s.up, s.down, s.top_unanswered))
+
+
+# ---- layout helpers (pure) -------------------------------------------------------------------
+
+def passage_block(passage: Passage, source: Source, terms: set[str], *, full: bool) -> str:
+    """One quoted passage in HTML: the text (shortened unless `full`) with the relevant sentences
+    in bold, then its citation and, where the source has one, its currency note."""
+    text = passage.text if full else formatting.shorten(passage.text)
+    body = formatting.highlight(text, formatting.relevant_spans(text, terms, matching_terms))
+    lines = [body, messages.citation(passage.citation or source.title)]
+    if source.note:
+        lines.append(messages.currency_note(source.note))
+    return "\n".join(lines)
+
+
+def answer_buttons(question_id: int, first: Passage, start: int, *, more: bool, feedback: bool,
+                   vote: int = 0) -> InlineKeyboardMarkup:
+    """Buttons under an answer page: "Xem thêm", "Toàn văn …" of its first passage, 👍/👎.
+
+    Payloads are "<kind>:<question id>:<number>", far below Telegram's 64 bytes; the passages
+    themselves are looked up in the journal, so no passage id has to fit in a button.
+    """
+    top = [InlineKeyboardButton(full_text_label(first), callback_data=f"f:{question_id}:{start}")]
+    if more:
+        top.insert(0, InlineKeyboardButton(messages.BUTTON_MORE,
+                                           callback_data=f"m:{question_id}:{start + PER_PAGE}"))
+    rows = [top]
+    if feedback:
+        up, down = messages.BUTTON_UP, messages.BUTTON_DOWN
+        rows.append([
+            InlineKeyboardButton(messages.BUTTON_VOTED.format(vote=up) if vote > 0 else up,
+                                 callback_data=f"v:{question_id}:1"),
+            InlineKeyboardButton(messages.BUTTON_VOTED.format(vote=down) if vote < 0 else down,
+                                 callback_data=f"v:{question_id}:-1"),
+        ])
+    return InlineKeyboardMarkup(rows)
+
+
+def full_text_label(passage: Passage) -> str:
+    """'Toàn văn Điều 5', 'Toàn văn mục II', or the generic label for a long or odd section key."""
+    section = passage.section
+    if section.startswith(("Điều", "mục", "Mục")) and len(section) <= 24:
+        return messages.BUTTON_FULL.format(label=section)
+    return messages.BUTTON_FULL_GENERIC
+
+
+def join_section(passages: list[Passage]) -> str:
+    """The passages of one Điều/section as one text, without repeating the heading lines that
+    each passage carries first."""
+    out: list[str] = []
+    seen_heads: set[str] = set()
+    for passage in passages:
+        lines = passage.text.split("\n")
+        while lines and lines[0] in seen_heads:
+            lines.pop(0)
+        seen_heads.update(passage.text.split("\n")[:2])
+        if lines:
+            out.append("\n".join(lines))
+    return "\n".join(out)
+
+
+def section_citation(passage: Passage) -> str:
+    """The passage's citation with its location widened to the whole section."""
+    citation = passage.citation
+    if passage.location and passage.section and citation.endswith(passage.location):
+        return citation[: -len(passage.location)] + passage.section
+    return citation
+
+
+def _invalid(question: str) -> str | None:
+    if not question:
+        return messages.EMPTY_QUESTION
+    if len(question) > MAX_QUESTION_CHARS:
+        return messages.TOO_LONG.format(length=len(question), limit=MAX_QUESTION_CHARS)
+    if not _HAS_WORD.search(question):
+        return messages.EMPTY_QUESTION
+    return None
+
+
+def _source_order(source: Source) -> int:
+    return _DOC_TYPE_ORDER.index(source.doc_type) if source.doc_type in _DOC_TYPE_ORDER else len(_DOC_TYPE_ORDER)

@@ -1,0 +1,66 @@
+"""Wiring: the python-telegram-bot Application with every handler, in one function."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (Application, CallbackQueryHandler, CommandHandler, Defaults,
+                          MessageHandler, TypeHandler, filters)
+from telegram.request import BaseRequest
+
+from bot import handlers, messages
+from bot.answers import Services
+from bot.holder import SearcherHolder
+from bot.journal import Journal
+from bot.ratelimit import RateLimiter
+from bot.settings import Settings
+
+# New messages only: an edited message is not asked again.
+_NEW = filters.UpdateType.MESSAGE
+_NOT_SERVICE = ~filters.StatusUpdate.ALL & ~filters.COMMAND
+
+
+def build_application(settings: Settings, holder: SearcherHolder, journal: Journal, *,
+                      limiter: RateLimiter | None = None, request: BaseRequest | None = None,
+                      updater: bool = True) -> Application:
+    """The bot, ready to `run_polling`/`run_webhook` or to be fed updates with `process_update`.
+
+    `request` replaces the HTTP layer (tests); `updater=False` builds it without the poller.
+    """
+    builder = (Application.builder()
+               .token(settings.token)
+               .defaults(Defaults(parse_mode=ParseMode.HTML,
+                                  link_preview_options=LinkPreviewOptions(is_disabled=True)))
+               .post_init(_announce_commands))
+    if settings.api_base_url:
+        builder = builder.base_url(f"{settings.api_base_url}").base_file_url(
+            f"{settings.api_base_url.removesuffix('/bot')}/file/bot")
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if not updater:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data["services"] = Services(
+        settings=settings, holder=holder, journal=journal,
+        limiter=limiter or RateLimiter(settings.rate_limit, settings.rate_window_s))
+
+    application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    application.add_handler(CommandHandler("start", handlers.start))
+    application.add_handler(CommandHandler(["help", "huongdan"], handlers.help_))
+    application.add_handler(CommandHandler("nguon", handlers.sources))
+    application.add_handler(CommandHandler("hoi", handlers.ask_command))
+    application.add_handler(CommandHandler("thongke", handlers.stats))
+    application.add_handler(CommandHandler("reindex", handlers.reindex))
+    application.add_handler(MessageHandler(_NEW & filters.ChatType.PRIVATE & _NOT_SERVICE,
+                                           handlers.private_message))
+    application.add_handler(MessageHandler(_NEW & filters.ChatType.GROUPS & _NOT_SERVICE,
+                                           handlers.group_message))
+    application.add_handler(MessageHandler(_NEW & filters.ChatType.PRIVATE & filters.COMMAND, handlers.help_))
+    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+async def _announce_commands(application: Application) -> None:
+    """Show the commands in Telegram's menu (admin commands stay out of it)."""
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in messages.COMMANDS])

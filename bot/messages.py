@@ -1,0 +1,150 @@
+"""Every Vietnamese string a user reads, in one place.
+
+All texts are Telegram HTML: constants are written already escaped, and the functions below
+escape whatever they insert (document titles, user text), so a caller never has to.
+"""
+
+from __future__ import annotations
+
+from html import escape as _escape
+
+
+def _e(text: str) -> str:
+    return _escape(text, quote=False)
+
+
+# Shown by /start as buttons; short enough to fit a 64-byte callback payload as text.
+EXAMPLE_QUESTIONS: tuple[str, ...] = (
+    "Bình đẳng giới là gì?",
+    "Các nguyên tắc cơ bản về bình đẳng giới?",
+    "Tháng hành động vì bình đẳng giới diễn ra khi nào?",
+)
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("hoi", "Đặt câu hỏi (dùng trong nhóm): /hoi câu hỏi"),
+    ("nguon", "Danh sách tài liệu trong cơ sở dữ liệu"),
+    ("huongdan", "Hướng dẫn sử dụng"),
+    ("start", "Giới thiệu"),
+)
+
+
+def welcome(documents: int, newest: str) -> str:
+    """The /start text: what the bot knows and how to use it."""
+    newest_line = f", văn bản mới nhất ban hành {_e(newest)}" if newest else ""
+    return (
+        "Xin chào! Tôi trả lời câu hỏi về <b>chính sách bình đẳng giới</b> bằng cách trích "
+        "nguyên văn luật, nghị định, kế hoạch — kèm nguồn để anh/chị kiểm tra.\n\n"
+        f"Hiện có <b>{documents}</b> tài liệu{newest_line}. Gõ /nguon để xem danh sách.\n\n"
+        "Cứ gõ câu hỏi bằng tiếng Việt (có dấu hoặc không dấu), hoặc bấm một câu hỏi mẫu dưới đây.\n\n"
+        f"{GROUP_USAGE}"
+    )
+
+
+GROUP_USAGE = (
+    "<b>Trong nhóm:</b> nhắc tên tôi (@tên_bot câu hỏi), trả lời (reply) tin nhắn của tôi, "
+    "hoặc dùng lệnh /hoi câu hỏi. Tôi không đọc các tin nhắn khác trong nhóm."
+)
+
+HELP = (
+    "<b>Cách dùng</b>\n"
+    "• Gõ câu hỏi trong tin nhắn riêng, ví dụ: <i>Bình đẳng giới là gì?</i>\n"
+    "• /hoi câu hỏi — hỏi trực tiếp (cần dùng trong nhóm)\n"
+    "• /nguon — các tài liệu tôi trích dẫn\n"
+    "• /huongdan hoặc /help — hướng dẫn này\n\n"
+    "Mỗi câu trả lời là đoạn trích nguyên văn kèm tên văn bản, số hiệu, cơ quan ban hành, "
+    "ngày và Điều/khoản. Bấm <b>Xem thêm</b> để xem các đoạn khác, <b>Toàn văn</b> để đọc cả "
+    "Điều/mục, 👍/👎 để góp ý.\n\n"
+    f"{GROUP_USAGE}"
+)
+
+SOURCES_HEADER = "<b>Tài liệu trong cơ sở dữ liệu</b> ({count}):"
+
+
+def source_line(number_in_list: int, title: str, number: str, issuer: str, date: str,
+                excerpt: bool, note: str) -> str:
+    """One entry of /nguon."""
+    details = " · ".join(_e(part) for part in (number, issuer, date) if part)
+    line = f"{number_in_list}. <b>{_e(title)}</b>"
+    if details:
+        line += f"\n   {details}"
+    if excerpt:
+        line += "\n   <i>(Chỉ có phần trích, không phải toàn văn)</i>"
+    if note:
+        line += f"\n   ⚠️ <i>{_e(note)}</i>"
+    return line
+
+
+def citation(text: str) -> str:
+    """The citation line under a quoted passage."""
+    return f"📄 <i>{_e(text)}</i>"
+
+
+def currency_note(note: str) -> str:
+    """A document's currency warning, shown under its citation."""
+    return f"⚠️ <i>{_e(note)}</i>"
+
+
+MORE_PASSAGES_HEADER = "<b>Các đoạn liên quan khác:</b>"
+ANSWER_HEADER = "<b>Trích dẫn phù hợp nhất:</b>"
+FULL_TEXT_HEADER = "<b>Toàn văn {label}</b>"
+
+NOT_FOUND = (
+    "Không tìm thấy nội dung phù hợp trong tài liệu hiện có.\n\n"
+    "Anh/chị thử diễn đạt lại câu hỏi (dùng từ ngữ trong văn bản, ví dụ “biện pháp thúc đẩy "
+    "bình đẳng giới”), hoặc gõ /nguon để xem những tài liệu tôi có."
+)
+NO_MORE = "Không còn đoạn trích nào khác cho câu hỏi này."
+
+BUTTON_MORE = "Xem thêm"
+BUTTON_FULL = "Toàn văn {label}"
+BUTTON_FULL_GENERIC = "Toàn văn Điều/mục"
+BUTTON_UP = "👍"
+BUTTON_DOWN = "👎"
+BUTTON_VOTED = "✓ {vote}"
+THANKS_FEEDBACK = "Cảm ơn anh/chị đã góp ý!"
+STALE_BUTTON = "Tài liệu đã được cập nhật; anh/chị vui lòng hỏi lại."
+
+ASK_USAGE = "Anh/chị gõ câu hỏi sau lệnh, ví dụ: <code>/hoi Bình đẳng giới là gì?</code>"
+EMPTY_QUESTION = "Anh/chị vui lòng gõ câu hỏi bằng chữ, ví dụ: <i>Bình đẳng giới là gì?</i>"
+TOO_LONG = "Câu hỏi dài quá ({length} ký tự). Anh/chị vui lòng hỏi ngắn gọn, dưới {limit} ký tự."
+NOT_TEXT = (
+    "Xin lỗi, tôi chỉ đọc được câu hỏi bằng chữ (không đọc được ảnh, nhãn dán, tin nhắn thoại "
+    "hay tệp). Anh/chị vui lòng gõ câu hỏi."
+)
+RATE_LIMITED = "Anh/chị hỏi nhanh quá. Vui lòng đợi khoảng {seconds} giây rồi hỏi tiếp."
+PRIVATE_BOT = "Xin lỗi, bot này chỉ phục vụ các nhóm và người dùng được cấp quyền."
+ADMIN_ONLY = "Xin lỗi, lệnh này chỉ dành cho quản trị viên."
+SOMETHING_WENT_WRONG = "Xin lỗi, đã có lỗi xảy ra. Anh/chị vui lòng thử lại sau ít phút."
+
+REINDEX_STARTED = "Đang xây dựng lại chỉ mục từ thư mục tài liệu. Bot vẫn trả lời bằng chỉ mục cũ trong lúc chờ."
+REINDEX_BUSY = "Chỉ mục đang được xây dựng lại; vui lòng đợi lần này xong."
+REINDEX_NO_DOCS = "Chưa cấu hình thư mục tài liệu (--docs hoặc BINHDANG_DOCS_DIR), không thể xây dựng lại."
+
+
+def reindex_done(documents: int, passages: int, seconds: float) -> str:
+    """Reported to the admin once the new index serves."""
+    return (f"✅ Đã xây dựng lại chỉ mục: {documents} tài liệu, {passages} đoạn, "
+            f"trong {seconds:.1f} giây. Chỉ mục mới đã được dùng.")
+
+
+def reindex_failed(error: str) -> str:
+    """Reported to the admin when the rebuild fails; the old index keeps serving."""
+    return f"❌ Xây dựng lại thất bại, vẫn dùng chỉ mục cũ.\nLỗi: <code>{_e(error)}</code>"
+
+
+def stats(today: int, week: int, declined_share: float, up: int, down: int,
+          unanswered: list[tuple[str, int]]) -> str:
+    """The /thongke report."""
+    lines = [
+        "<b>Thống kê</b>",
+        f"Câu hỏi hôm nay: <b>{today}</b>",
+        f"Câu hỏi 7 ngày qua: <b>{week}</b>",
+        f"Tỷ lệ không tìm thấy (7 ngày): <b>{declined_share:.0%}</b>",
+        f"Góp ý: 👍 {up} · 👎 {down}",
+    ]
+    if unanswered:
+        lines.append("\n<b>Câu hỏi chưa trả lời được nhiều nhất (7 ngày):</b>")
+        lines += [f"{i}. {_e(text)} ({count})" for i, (text, count) in enumerate(unanswered, 1)]
+    else:
+        lines.append("\nKhông có câu hỏi nào chưa trả lời được trong 7 ngày qua.")
+    return "\n".join(lines)

@@ -1,0 +1,147 @@
+"""The bot's settings: read once, at start, from environment variables and an optional file.
+
+Precedence, highest first: command-line options (passed as `overrides`), environment variables,
+then the file. The file is either TOML (`*.toml`, keys named like the fields below, optionally
+under a `[bot]` table) or a `.env` file (`NAME=value` lines, names like the environment variables).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+
+# field name -> environment variable (and .env key)
+ENV_NAMES: dict[str, str] = {
+    "token": "TELEGRAM_BOT_TOKEN",
+    "api_base_url": "TELEGRAM_API_BASE_URL",
+    "index_dir": "BINHDANG_INDEX",  # the same variable `binhdang ask` and `index build` read
+    "docs_dir": "BINHDANG_DOCS_DIR",
+    "journal_path": "BINHDANG_JOURNAL",
+    "admin_ids": "BINHDANG_ADMIN_IDS",
+    "allowed_chat_ids": "BINHDANG_ALLOWED_CHATS",
+    "rate_limit": "BINHDANG_RATE_LIMIT",
+    "webhook_url": "BINHDANG_WEBHOOK_URL",
+    "listen": "BINHDANG_WEBHOOK_LISTEN",
+    "port": "BINHDANG_WEBHOOK_PORT",
+}
+
+_WINDOWS = {"s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "hour": 3600.0}
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot needs to run; built by `load_settings`, then passed in."""
+
+    token: str = field(repr=False)  # never printed, never logged
+    index_dir: Path
+    journal_path: Path
+    docs_dir: Path | None = None
+    admin_ids: frozenset[int] = frozenset()
+    allowed_chat_ids: frozenset[int] | None = None  # None: every chat may use the bot
+    rate_limit: int = 20  # questions per user per window
+    rate_window_s: float = 60.0
+    api_base_url: str | None = None  # e.g. http://127.0.0.1:8081/bot; the token is appended
+    webhook_url: str | None = None
+    listen: str = "0.0.0.0"
+    port: int = 8443
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.admin_ids
+
+    def chat_allowed(self, chat_id: int | None) -> bool:
+        return self.allowed_chat_ids is None or chat_id in self.allowed_chat_ids
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Raw settings from a TOML or .env file, keyed by field name."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SettingsError(f"cannot read config file {path}: {error.strerror}") from error
+    if path.suffix == ".toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise SettingsError(f"{path} is not valid TOML: {error}") from error
+        data = data.get("bot", data)
+        unknown = set(data) - set(ENV_NAMES)
+        if unknown:
+            raise SettingsError(f"{path}: unknown settings {sorted(unknown)}; known: {sorted(ENV_NAMES)}")
+        return dict(data)
+    by_env = {env: name for name, env in ENV_NAMES.items()}
+    values: dict[str, Any] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        key, value = key.strip(), value.strip().strip("'\"")
+        if key in by_env:
+            values[by_env[key]] = value
+    return values
+
+
+def load_settings(env: Mapping[str, str], config_path: Path | None = None,
+                  overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Settings from a config file, the environment and command-line overrides (highest wins)."""
+    raw: dict[str, Any] = read_config_file(config_path) if config_path else {}
+    raw.update({name: env[var] for name, var in ENV_NAMES.items() if env.get(var, "") != ""})
+    raw.update({name: value for name, value in (overrides or {}).items() if value is not None})
+
+    token = str(raw.get("token", "")).strip()
+    if not token:
+        raise SettingsError("no bot token: set TELEGRAM_BOT_TOKEN (get one from @BotFather)")
+    limit, window = _rate(raw.get("rate_limit", "20/min"))
+    allowed = raw.get("allowed_chat_ids")
+    return Settings(
+        token=token,
+        index_dir=Path(raw.get("index_dir") or _data_dir() / "index"),
+        docs_dir=Path(raw["docs_dir"]) if raw.get("docs_dir") else None,
+        journal_path=Path(raw.get("journal_path") or _data_dir() / "bot.sqlite3"),
+        admin_ids=_ids(raw.get("admin_ids", ()), "admin_ids"),
+        allowed_chat_ids=_ids(allowed, "allowed_chat_ids") if allowed not in (None, "") else None,
+        rate_limit=limit,
+        rate_window_s=window,
+        api_base_url=str(raw["api_base_url"]).rstrip("/") if raw.get("api_base_url") else None,
+        webhook_url=raw.get("webhook_url") or None,
+        listen=str(raw.get("listen", "0.0.0.0")),
+        port=_int(raw.get("port", 8443), "port"),
+    )
+
+
+def _data_dir() -> Path:
+    """The user data directory, where `binhdang index build` puts the index by default too."""
+    return Path(user_data_dir("binhdang"))
+
+
+def _ids(value: Any, name: str) -> frozenset[int]:
+    items = re.split(r"[,\s;]+", value.strip()) if isinstance(value, str) else list(value)
+    return frozenset(_int(item, name) for item in items if str(item).strip())
+
+
+def _int(value: Any, name: str) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise SettingsError(f"{name}: {value!r} is not a whole number") from None
+
+
+def _rate(value: Any) -> tuple[int, float]:
+    """'20/min', '20/minute', '5/s', '100/h' or a bare number (per minute)."""
+    text = str(value).strip().lower().replace(" ", "")
+    match = re.fullmatch(r"(\d+)(?:/(\d*)(s|sec|second|m|min|minute|h|hour)s?)?", text)
+    if not match:
+        raise SettingsError(f"rate_limit: {value!r} is not like '20/min'")
+    count, multiple, unit = match.groups()
+    unit = {"second": "s", "minute": "min"}.get(unit or "min", unit or "min")
+    return int(count), float(multiple or 1) * _WINDOWS[unit]

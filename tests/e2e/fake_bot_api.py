@@ -1,0 +1,175 @@
+"""A fake Telegram Bot API on 127.0.0.1: serves what python-telegram-bot calls, records every call.
+
+Runs a stdlib ThreadingHTTPServer in a daemon thread. Updates put in `queue_update` are handed
+out by getUpdates (long-polled for up to a second, so an idle poller does not spin).
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
+
+BOT_ID = 7000001
+BOT_USERNAME = "binhdang_test_bot"
+TOKEN = "7000001:TEST-token-never-logged-abcdefghijk"
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Bình Đẳng", "username": BOT_USERNAME,
+            "can_join_groups": True, "can_read_all_group_messages": False,
+            "supports_inline_queries": False}
+_JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "link_preview_options",
+                "reply_parameters", "entities", "scope"}
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    params: dict
+    at: float  # time.monotonic() when it arrived
+
+
+class FakeBotApi:
+    """The fake server; `base_url` is what goes to `--api-base-url` (the token is appended)."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.delivered_at: dict[int, float] = {}  # update_id -> when getUpdates handed it out
+        self.paths: list[str] = []
+        self._updates: list[dict] = []
+        self._lock = threading.Condition()
+        self._message_ids = itertools.count(1000)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+
+    def start(self) -> "FakeBotApi":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # ---- what tests use --------------------------------------------------------------------
+
+    def queue_update(self, update: dict) -> None:
+        with self._lock:
+            self._updates.append(update)
+            self._lock.notify_all()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.paths.clear()
+            self.delivered_at.clear()
+            self._updates.clear()
+
+    def sent(self, method: str = "sendMessage") -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def texts(self) -> list[str]:
+        return [call.params.get("text", "") for call in self.sent("sendMessage")]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Block until `count` calls of `method` arrived (or fail after `timeout` seconds)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while len([c for c in self.calls if c.method == method]) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"{method} x{count} not received in {timeout}s; got "
+                                       f"{[c.method for c in self.calls]}")
+                self._lock.wait(remaining)
+            return [c for c in self.calls if c.method == method]
+
+    # ---- serving ---------------------------------------------------------------------------
+
+    def _answer(self, method: str, params: dict) -> object:
+        if method == "getMe":
+            return BOT_USER
+        if method == "getUpdates":
+            return self._get_updates(params)
+        if method in ("sendMessage", "sendDocument", "editMessageText"):
+            chat_id = int(params.get("chat_id", 0))
+            return {"message_id": int(params.get("message_id") or next(self._message_ids)),
+                    "date": int(time.time()), "from": BOT_USER,
+                    "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup",
+                             "title": None if chat_id > 0 else "Nhóm thử"},
+                    "text": params.get("text", "")}
+        return True  # answerCallbackQuery, sendChatAction, setMyCommands, deleteWebhook, …
+
+    def _get_updates(self, params: dict) -> list[dict]:
+        offset = int(params.get("offset") or 0)
+        wait = min(float(params.get("timeout") or 0), 1.0)
+        deadline = time.monotonic() + wait
+        with self._lock:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            while not self._updates and time.monotonic() < deadline:
+                self._lock.wait(deadline - time.monotonic())
+            handed = list(self._updates)
+            now = time.monotonic()
+            for update in handed:
+                self.delivered_at.setdefault(update["update_id"], now)
+            return handed
+
+    def _record(self, method: str, params: dict) -> None:
+        with self._lock:
+            self.calls.append(Call(method, params, time.monotonic()))
+            self._lock.notify_all()
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                api.paths.append(self.path)
+                method = self.path.rsplit("/", 1)[-1]
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                params = _decode(self.headers.get("Content-Type", ""), body)
+                if method != "getUpdates":
+                    api._record(method, params)
+                result = api._answer(method, params)
+                payload = json.dumps({"ok": True, "result": result}).encode()
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the bot stopped while a long poll was pending
+
+            do_GET = do_POST
+
+            def log_message(self, *args: object) -> None:  # keep test output quiet
+                pass
+
+        return Handler
+
+
+def _decode(content_type: str, body: bytes) -> dict:
+    if not body:
+        return {}
+    if content_type.startswith("application/json"):
+        return json.loads(body)
+    if content_type.startswith("multipart/form-data"):
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+        raw = {part.get_param("name", header="content-disposition"): part.get_content()
+               for part in message.iter_parts()}
+    else:
+        raw = dict(parse_qsl(body.decode(), keep_blank_values=True))
+    return {key: json.loads(value) if key in _JSON_FIELDS and isinstance(value, str) else value
+            for key, value in raw.items()}

@@ -1,0 +1,80 @@
+"""`binhdang bot` as a real process, long-polling a fake Bot API, on the real starter corpus."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fake_bot_api import TOKEN, FakeBotApi
+from index.build import build_index
+from tg_updates import message
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+STARTUP_TIMEOUT_S = 60  # interpreter, imports and index loading; not part of the 2-second budget
+ANSWER_BUDGET_S = 2.0
+
+
+def binhdang_executable() -> str:
+    found = shutil.which("binhdang", path=str(Path(sys.executable).parent)) or shutil.which("binhdang")
+    if found is None:
+        pytest.fail("the binhdang console script is not installed (pip install -e .)")
+    return found
+
+
+def wait_for_answer(api: FakeBotApi, process: subprocess.Popen):
+    """The first sendMessage, failing at once with the bot's output if the process exits first."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            return api.wait_for("sendMessage", timeout=0.2)[0]
+        except TimeoutError:
+            continue
+    if process.poll() is None:
+        process.kill()
+    pytest.fail(f"no answer from the bot; its output:\n{process.communicate(timeout=10)[1]}")
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory) -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"starter corpus not found at {CORPUS}")
+    index = tmp_path_factory.mktemp("corpus-index")
+    build_index(CORPUS, index)
+    return index
+
+
+def test_binhdang_bot_answers_a_queued_question_with_a_citation_within_two_seconds(corpus_index, tmp_path):
+    api = FakeBotApi().start()
+    question = message("Tháng hành động vì bình đẳng giới diễn ra từ ngày nào đến ngày nào?")
+    api.queue_update(question)
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "HF_HUB_OFFLINE": "1",
+           "BINHDANG_JOURNAL": str(tmp_path / "journal.sqlite3")}
+    process = subprocess.Popen(
+        [binhdang_executable(), "bot", "--api-base-url", api.base_url, "--index", str(corpus_index)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        answer = wait_for_answer(api, process)
+        latency = answer.at - api.delivered_at[question["update_id"]]
+        print(f"question served by getUpdates -> sendMessage received: {latency * 1000:.0f} ms")
+        assert latency <= ANSWER_BUDGET_S
+        text = answer.params["text"]
+        assert "15/11" in text and "📄" in text
+        assert api.sent("setMyCommands"), "the command menu is announced at start"
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+        try:
+            _, log_text = process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, log_text = process.communicate()
+        api.stop()
+    assert TOKEN not in log_text and TOKEN.split(":")[1] not in log_text
+    assert (tmp_path / "journal.sqlite3").exists()
