@@ -288,7 +288,10 @@ def _build_model(source: Path, out: Path) -> None:
     model.save(str(out))
     del model, transformer
     shutil.rmtree(staging)
-    out.chmod(0o755)  # mkdtemp's 0700 would hide a shared cache from other users
+    # mkdtemp's 0700 (and 0600 files) would hide a shared cache from other users.
+    out.chmod(0o755)
+    for path in out.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def _bert_config(p: _Packed) -> dict:
@@ -374,12 +377,11 @@ def _write_tokenizer(p: _Packed, out: Path) -> None:
     tok = Tokenizer(models.Unigram([(piece, float(s)) for piece, s in zip(p.pieces, p.scores)],
                                    unk_id=ids["unk"], byte_fallback=False))
     drop, space, other = _normalizer_rules(p.char_map)
-    cls = lambda cps: Regex("[" + "".join(f"\\x{{{cp:x}}}" for cp in cps) + "]")  # noqa: E731
     steps = []
     if drop:
-        steps.append(normalizers.Replace(cls(drop), ""))
+        steps.append(normalizers.Replace(Regex(_char_class(drop)), ""))
     if space:
-        steps.append(normalizers.Replace(cls(space), " "))
+        steps.append(normalizers.Replace(Regex(_char_class(space)), " "))
     steps += [normalizers.Replace(chr(cp), rep) for cp, rep in other.items()]
     # NFKC is what the flattened map encodes for every other codepoint; unlike the flat map
     # it also composes decomposed accents (as XLM-R's original sentencepiece does).
@@ -409,6 +411,11 @@ def _write_tokenizer(p: _Packed, out: Path) -> None:
         "model_input_names": ["input_ids", "attention_mask"],
         "clean_up_tokenization_spaces": False,
     })
+
+
+def _char_class(codepoints: list[int]) -> str:
+    """An Oniguruma character class matching exactly these codepoints (escaped, controls included)."""
+    return "[" + "".join(f"\\x{{{cp:x}}}" for cp in codepoints) + "]"
 
 
 def _write_json(path: Path, data: dict) -> None:

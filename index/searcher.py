@@ -110,7 +110,6 @@ class Searcher:
             raise EmptyQuestion("Câu hỏi không có từ nào để tìm.")
 
         lexical = self._boost_definitions(text, self.lexical_scores(analysis))
-        lexical_order = [int(i) for i in np.argsort(-lexical, kind="stable")[:CANDIDATES] if lexical[i] > 0]
         dense_order: list[int] = []
         dense_top = None
         if mode in ("dense", "fused"):

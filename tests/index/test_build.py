@@ -1,0 +1,140 @@
+"""Building, rebuilding and serving the index directory safely."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import write_documents
+from index import store
+from index.build import build_index
+from index.errors import IndexDamaged, IndexIncompatible
+from index.searcher import open_index
+
+LAW = """Điều 1. Phạm vi điều chỉnh
+Luật này quy định về bình đẳng giới trong gia đình và xã hội, biện pháp bảo đảm bình đẳng giới.
+
+Điều 2. Nghỉ thai sản
+Lao động nữ được nghỉ thai sản trước và sau khi sinh con là 06 tháng.
+"""
+PLAN = """KẾ HOẠCH
+Thực hiện công tác bình đẳng giới năm 2024
+
+I. NỘI DUNG
+1. Tổ chức Tháng hành động vì bình đẳng giới từ ngày 15/11 đến ngày 15/12.
+2. Giao Văn phòng chủ trì theo dõi, đôn đốc thực hiện Kế hoạch này.
+"""
+NEWS = """Tỉnh tổ chức hội nghị tập huấn về phòng ngừa bạo lực trên cơ sở giới cho cán bộ cơ sở.
+Hội nghị nhấn mạnh vai trò của nam giới trong việc chia sẻ công việc gia đình.
+"""
+
+
+@pytest.fixture()
+def docs(tmp_path: Path) -> Path:
+    return write_documents(tmp_path / "docs", {"luat.txt": LAW, "ke-hoach.txt": PLAN, "tin.txt": NEWS})
+
+
+def test_rebuild_with_no_change_embeds_nothing(docs, tmp_path, dense_encoder):
+    index_dir = tmp_path / "index"
+    first = build_index(docs, index_dir, encoder=dense_encoder)
+    second = build_index(docs, index_dir, encoder=dense_encoder)
+    assert first.timings["passages_embedded"] == first.passages > 0
+    assert second.timings["passages_embedded"] == 0
+    assert second.changes["unchanged"] == sorted(["luat", "ke-hoach", "tin"])
+
+
+def test_changing_one_document_reembeds_only_its_passages(docs, tmp_path, dense_encoder):
+    index_dir = tmp_path / "index"
+    build_index(docs, index_dir, encoder=dense_encoder)
+    (docs / "tin.txt").write_text(NEWS + "Kết thúc hội nghị, các đại biểu cam kết hành động.\n", encoding="utf-8")
+    report = build_index(docs, index_dir, encoder=dense_encoder)
+    searcher = open_index(index_dir, encoder=dense_encoder)
+    news_passages = [p for p in searcher.passages if p.source_id == "tin"]
+    assert report.changes["changed"] == ["tin"]
+    assert report.timings["passages_embedded"] == len(news_passages)
+
+
+def test_a_removed_document_disappears_from_answers(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(docs, index_dir)
+    (docs / "tin.txt").unlink()
+    report = build_index(docs, index_dir)
+    assert report.changes["removed"] == ["tin"]
+    assert "tin" not in open_index(index_dir).sources
+
+
+def test_a_failed_build_leaves_the_previous_index_serving(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(docs, index_dir)
+    live = store.current_build(index_dir)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ValueError):
+        build_index(empty, index_dir)
+    assert store.current_build(index_dir) == live
+    assert not open_index(index_dir).search("Lao động nữ nghỉ thai sản bao lâu").abstained
+
+
+def test_a_damaged_live_build_falls_back_to_the_previous_good_one(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(docs, index_dir)
+    previous = store.current_build(index_dir)
+    (docs / "tin.txt").unlink()
+    build_index(docs, index_dir)
+    damaged = store.current_build(index_dir)
+    (damaged / "passages.jsonl").write_text("{}", encoding="utf-8")
+    searcher = open_index(index_dir)
+    assert searcher.build_dir == previous
+    assert any("passages.jsonl" in warning for warning in searcher.warnings)
+
+
+def test_an_index_with_every_build_damaged_is_refused_clearly(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index(docs, index_dir)
+    (store.current_build(index_dir) / "sources.json").unlink()
+    with pytest.raises(IndexDamaged, match="sources.json"):
+        open_index(index_dir)
+
+
+def test_an_index_built_by_another_model_is_refused(docs, tmp_path, dense_encoder, monkeypatch):
+    index_dir = tmp_path / "index"
+    build_index(docs, index_dir, encoder=dense_encoder)
+    monkeypatch.setattr(dense_encoder, "name", "some-other-model")
+    with pytest.raises(IndexIncompatible, match="some-other-model"):
+        open_index(index_dir, encoder=dense_encoder)
+
+
+def test_a_build_killed_midway_leaves_the_previous_index_answering(corpus_dir, tmp_path):
+    index_dir = tmp_path / "index"
+    small = write_documents(tmp_path / "small", {"luat.txt": LAW})
+    build_index(small, index_dir)
+    live = store.current_build(index_dir)
+
+    # A folder big enough that the build is still running when it is killed.
+    big = tmp_path / "big"
+    big.mkdir()
+    for copy in range(6):
+        for path in corpus_dir.glob("*.txt"):
+            shutil.copy(path, big / f"{copy}-{path.name}")
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    command = [sys.executable, "-m", "scripts.cli", "index", "build", "--docs", str(big), "--index", str(index_dir), "--no-dense", "--quiet"]
+    process = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parents[2])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list((index_dir / "builds").glob("*.partial")):
+        time.sleep(0.05)
+    assert list((index_dir / "builds").glob("*.partial")), "the build never started writing"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+
+    assert store.current_build(index_dir) == live
+    ask = subprocess.run(
+        [sys.executable, "-m", "scripts.cli", "ask", "--index", str(index_dir), "Lao động nữ được nghỉ thai sản bao lâu?"],
+        env=env, cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=120,
+    )
+    assert ask.returncode == 0, ask.stderr
+    assert "06 tháng" in ask.stdout
