@@ -55,9 +55,14 @@ def dense_encoder(model_dir: Path):
     return Encoder.from_dir(model_dir)
 
 
-def write_documents(folder: Path, documents: dict[str, str]) -> Path:
-    """Write small test documents (name → text) into a folder; returns the folder."""
+def _write_documents(folder: Path, documents: dict[str, str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in documents.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session")
+def write_documents():
+    """A function writing small test documents (name → text) into a folder; returns the folder."""
+    return _write_documents

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_documents
 from index import store
 from index.build import build_index
 from index.errors import IndexDamaged, IndexIncompatible
@@ -35,7 +34,7 @@ Hội nghị nhấn mạnh vai trò của nam giới trong việc chia sẻ côn
 
 
 @pytest.fixture()
-def docs(tmp_path: Path) -> Path:
+def docs(tmp_path: Path, write_documents) -> Path:
     return write_documents(tmp_path / "docs", {"luat.txt": LAW, "ke-hoach.txt": PLAN, "tin.txt": NEWS})
 
 
@@ -109,7 +108,7 @@ def test_an_index_built_by_another_model_is_refused(docs, tmp_path, dense_encode
         open_index(index_dir, encoder=dense_encoder)
 
 
-def test_a_build_killed_midway_leaves_the_previous_index_answering(corpus_dir, tmp_path):
+def test_a_build_killed_midway_leaves_the_previous_index_answering(corpus_dir, tmp_path, write_documents):
     index_dir = tmp_path / "index"
     small = write_documents(tmp_path / "small", {"luat.txt": LAW})
     build_index(small, index_dir)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from index.dense import VECTORS_FILE, DenseIndex, Encoder
-from index.embedding_model import MIN_COSINE, MODEL_NAME, install_model, load_encoder
+from index.embedding_model import MIN_COSINE, MODEL_NAME, load_encoder
 from index.errors import IndexDamaged, IndexNotFound
 
 PASSAGES = [
