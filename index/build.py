@@ -17,10 +17,11 @@ from index.errors import IndexError_
 from index.lexical import LexicalIndex
 from index.settings import FIELDS, IndexSettings
 from index.tokenise import TOKENISER_ID, analyse
+from knowledge.splitting import heading_lines
 from knowledge.ingest import Corpus, Document, Skipped, ingest_folder, list_document_files
 from knowledge.types import Passage, Source
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: heading fields
 ANALYSIS_CACHE = "analysis_cache.json"
 DENSE_DIR = "dense"
 
@@ -105,10 +106,13 @@ def field_terms(
     for passage in passages:
         words, plain = terms_of(passage.text)
         context_words, context_plain = terms_of(context_text(sources[passage.source_id]))
+        heading_words, heading_plain = terms_of("\n".join(heading_lines(passage.text)))
         terms["words"].append(words)
         terms["plain"].append(plain)
         terms["context_words"].append(context_words)
         terms["context_plain"].append(context_plain)
+        terms["heading_words"].append(heading_words)
+        terms["heading_plain"].append(heading_plain)
     return terms
 
 
@@ -154,7 +158,11 @@ def write_build(
     started = time.perf_counter()
     cache = dict(reuse.terms)
     terms = field_terms(passages, sources, cache)
-    used_keys = {text_key(p.text) for p in passages} | {text_key(context_text(src)) for src in sources.values()}
+    used_keys = (
+        {text_key(p.text) for p in passages}
+        | {text_key(context_text(src)) for src in sources.values()}
+        | {text_key("\n".join(heading_lines(p.text))) for p in passages}
+    )
     (build_dir / ANALYSIS_CACHE).write_text(
         json.dumps({key: value for key, value in cache.items() if key in used_keys}, ensure_ascii=False),
         encoding="utf-8",

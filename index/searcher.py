@@ -14,11 +14,11 @@ import numpy as np
 from index import store
 from index.errors import EmptyQuestion, IndexDamaged, IndexIncompatible
 from index.lexical import LexicalIndex
-from index.build import context_text
+from index.build import FORMAT_VERSION, context_text
 from index.diacritics import DiacriticTable
 from index.normalise import has_diacritics, plain_key, replace_abbreviations, strip_diacritics, syllables_of
 from index.settings import FIELDS, IndexSettings
-from index.tokenise import TOKENISER_ID, Analysis, analyse, analyse_protected
+from index.tokenise import TOKENISER_ID, Analysis, analyse, analyse_protected, split_protected
 from index.types import Hit, SearchResult
 from knowledge.types import Passage, Source
 
@@ -27,9 +27,18 @@ log = logging.getLogger(__name__)
 DEFINITION_BONUS = 0.5  # share of the best score added to a passage that defines the asked term
 SAME_SOURCE_DECAY = 0.9
 _DEFINITION_QUESTION = re.compile(
-    r"^(?P<subject>.{3,80}?)\s+(?:là gì|la gi|là như thế nào|nghĩa là gì|được hiểu (?:là gì|như thế nào))\s*\??$",
+    r"^(?P<subject>.{3,80}?)\s+(?:là gì|la gi|là như thế nào|nghĩa là gì|được hiểu (?:là gì|như thế nào))(?:\s*[?,;.]|\s*$)",
     re.IGNORECASE,
 )
+ANSWER_TYPE_DISCOUNT = 0.15
+# Matched on the lower-case diacritic-free question, so typed marks do not matter.
+_ANSWER_TYPE_QUESTIONS = (
+    ("document", re.compile(r"\b(van ban|nghi dinh|thong tu|quyet dinh|nghi quyet|cong van|chi thi|ke hoach|luat) (nao|so may|so bao nhieu)\b|\bso (may|bao nhieu)\b|\bso hieu\b")),
+    ("date", re.compile(r"\b(ngay nao|khi nao|bao gio|thoi gian nao|luc nao|thang may|thang nao|nam nao|tu ngay|den ngay|truoc ngay|thoi han)\b")),
+    ("figure", re.compile(r"\b(bao nhieu|may (con|thang|ngay|gio|phut|nam|lan|nguoi)|ty le|muc chi|muc phat)\b")),
+)
+_DATE_WORDS = re.compile(r"\bngay \d{1,2}\b|\bthang \d{1,2}\b|\bnam (19|20)\d{2}\b")
+_FIGURE = re.compile(r"\d")
 _YEAR = re.compile(r"(?<![\d/.-])(?:19|20)\d{2}(?![\d/])")
 MAX_QUESTION_CHARS = 1000  # longer messages are searched on their beginning
 CANDIDATES = 50  # how deep the rankings are read before fusion and thresholds
@@ -63,6 +72,7 @@ class Searcher:
         self._diacritics = DiacriticTable.from_texts(passage.text for passage in passages)
         self._syllables, self._syllable_idf = _syllable_tables(passages, sources)
         self._plain_texts = [plain_key(passage.text) for passage in passages]
+        self._answer_kinds = [answer_kinds(passage.text) for passage in passages]
         self._facts = set().union(*(facts_of(p.text) for p in passages), *(facts_of(context_text(src)) for src in sources.values()))
 
     # -- lookups -------------------------------------------------------------------------
@@ -110,6 +120,7 @@ class Searcher:
             raise EmptyQuestion("Câu hỏi không có từ nào để tìm.")
 
         lexical = self._boost_definitions(text, self.lexical_scores(analysis))
+        lexical = self._prefer_answer_type(text, lexical)
         dense_order: list[int] = []
         dense_top = None
         if mode in ("dense", "fused"):
@@ -166,6 +177,8 @@ class Searcher:
             + s.weight_plain * self.lexical["plain"].scores(analysis.plain)
             + s.weight_context
             * (self.lexical["context_words"].scores(analysis.words) + self.lexical["context_plain"].scores(analysis.plain))
+            + s.weight_heading
+            * (self.lexical["heading_words"].scores(analysis.words) + self.lexical["heading_plain"].scores(analysis.plain))
         )
 
     def coverage(self, question: str, analysis: Analysis, passage_index: int) -> float:
@@ -209,6 +222,17 @@ class Searcher:
                 boosted[i] += bonus
         return boosted
 
+    def _prefer_answer_type(self, question: str, scores: np.ndarray) -> np.ndarray:
+        """A 'when' question wants a passage with a date, 'how much' one with a figure, 'which
+        document' one with a document number: passages without one count ANSWER_TYPE_DISCOUNT less."""
+        wanted = answer_type(question)
+        if wanted is None or not scores.any():
+            return scores
+        lacking = np.array([wanted not in kinds for kinds in self._answer_kinds], dtype=bool)
+        adjusted = scores.copy()
+        adjusted[lacking] *= 1.0 - ANSWER_TYPE_DISCOUNT
+        return adjusted
+
     def _should_abstain(
         self, question: str, analysis: Analysis, order: list[int], mode: str, dense_top: float | None
     ) -> tuple[bool, str]:
@@ -228,9 +252,36 @@ class Searcher:
             return False, ""
         if dense_top < s.dense_floor:
             return True, f"closest passage by meaning {dense_top:.3f} < {s.dense_floor:.3f}"
-        if best >= s.min_coverage or dense_top >= s.dense_sure:
+        if best >= s.min_coverage or (dense_top >= s.dense_sure and best >= s.min_coverage_with_meaning):
             return False, ""
-        return True, f"coverage {best:.2f} < {s.min_coverage:.2f} and meaning {dense_top:.3f} < {s.dense_sure:.3f}"
+        return True, f"coverage {best:.2f} < {s.min_coverage:.2f}, meaning {dense_top:.3f} (sure at {s.dense_sure:.3f} with coverage {s.min_coverage_with_meaning:.2f})"
+
+
+def answer_type(question: str) -> str | None:
+    """What kind of thing the question asks for: 'date', 'figure', 'document', or None."""
+    bare = plain_key(question)
+    for kind, pattern in _ANSWER_TYPE_QUESTIONS:
+        if pattern.search(bare):
+            return kind
+    return None
+
+
+def answer_kinds(text: str) -> set[str]:
+    """The kinds of answer a passage can give: dates, figures, document numbers."""
+    kinds = set()
+    for kind, piece in split_protected(text):
+        if kind == "number":
+            kinds.add("document")
+        elif kind in ("date", "range"):
+            kinds.add("date")
+        elif kind == "percent":
+            kinds.add("figure")
+    bare = plain_key(text)
+    if _DATE_WORDS.search(bare) or _YEAR.search(text):
+        kinds.add("date")
+    if _FIGURE.search(text):
+        kinds.add("figure")
+    return kinds
 
 
 def definition_subject(question: str) -> str | None:
@@ -297,6 +348,11 @@ def open_index(
     build_dir, manifest, warnings = store.locate(Path(index_dir))
     for warning in warnings:
         log.warning("index: %s; serving %s instead", warning, build_dir.name)
+    if manifest.get("format") != FORMAT_VERSION:
+        raise IndexIncompatible(
+            f"Chỉ mục ở định dạng {manifest.get('format')}, phiên bản này cần định dạng {FORMAT_VERSION}. "
+            "Hãy dựng lại: binhdang index build --docs <thư mục> --full"
+        )
     if manifest.get("tokeniser") != TOKENISER_ID:
         raise IndexIncompatible(
             f"Chỉ mục được dựng bằng bộ tách từ '{manifest.get('tokeniser')}', khác bộ hiện tại '{TOKENISER_ID}'. "
@@ -312,7 +368,9 @@ def open_index(
         lexical = {name: LexicalIndex.load(build_dir, f"lexical_{name}") for name in FIELDS}
     except (OSError, ValueError, KeyError) as error:
         raise IndexDamaged(f"{build_dir.name}: không đọc được chỉ mục ({error})") from error
-    chosen = settings or IndexSettings.from_dict(manifest.get("settings", {}))
+    # Query-time settings come from the code (or the caller), not from the build: the manifest
+    # records what was in force when it was built, for tracing only.
+    chosen = settings or IndexSettings()
     dense = None
     dense_meta = manifest.get("dense")
     if dense_meta and not lexical_only:

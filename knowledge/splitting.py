@@ -244,6 +244,22 @@ def _merge_small(drafts: list[_Draft]) -> list[_Draft]:
     return merged
 
 
+HEADING_MAX_CHARS = 160
+
+
+def heading_lines(passage_text: str) -> list[str]:
+    """The lines of a passage that are headings: 'Điều 5. Giải thích từ ngữ', 'II. NỘI DUNG',
+    '2. Mục tiêu cụ thể' (a marker and a short title, not a numbered sentence)."""
+    headings = []
+    for line in passage_text.splitlines():
+        marker = _marker(line)
+        if marker is None or len(line) > HEADING_MAX_CHARS:
+            continue
+        if marker[0] in ("article", "chapter", "legal_section", "part") or not line.rstrip().endswith((".", ";")):
+            headings.append(line)
+    return headings
+
+
 def split_text(text: str) -> list[Piece]:
     """Split a cleaned document into passages that follow its own structure."""
     lines = repair_broken_lines(text)

@@ -24,6 +24,24 @@ def evaluate(searcher, gold) -> dict:
     return report.summary()
 
 
+def abstention_evidence(searcher, gold) -> list[tuple[float, float, str, str, str]]:
+    """(closest cosine, best word coverage among the top 5 fused passages, scope, id, question)."""
+    from index.tokenise import analyse
+
+    rows = []
+    for question in gold:
+        _, dense_scores = searcher._dense_ranking(question.question)
+        analysis = analyse(question.question)
+        lexical = searcher.lexical_scores(analysis)
+        dense_order, dense_scores = searcher._dense_ranking(question.question)
+        fused = searcher._fuse(lexical, dense_order, dense_scores)
+        top = [int(i) for i in fused.argsort()[::-1][:5]]
+        coverage = max(searcher.coverage(question.question, analysis, i) for i in top)
+        scope = "in " if question.in_scope else "OUT"
+        rows.append((float(dense_scores[0]), coverage, scope, question.id, question.question[:60]))
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, required=True)
@@ -35,13 +53,10 @@ def main() -> int:
     gold = read_gold(args.gold)
     base = searcher.settings
 
-    print("Dense similarity of the closest passage, per question (for the abstention thresholds):")
-    rows = []
-    for question in gold:
-        _, dense_scores = searcher._dense_ranking(question.question)
-        rows.append((float(dense_scores[0]), "in " if question.in_scope else "OUT", question.id, question.question[:60]))
-    for top, scope, qid, text in sorted(rows):
-        print(f"  {top:.3f} {scope} {qid} {text}")
+    print("Evidence per question, by closest meaning (for the abstention thresholds):")
+    print("  cosine coverage scope id question")
+    for cosine, coverage, scope, qid, text in sorted(abstention_evidence(searcher, gold)):
+        print(f"  {cosine:.3f}  {coverage:.2f}     {scope} {qid} {text}")
 
     print("\n| weight_dense | hit@1 | hit@5 | MRR@10 | OOS declined | in-scope declined |")
     print("|---|---|---|---|---|---|")
