@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -19,7 +21,7 @@ from bot.journal import Journal, QuestionRecord
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 from index.errors import EmptyQuestion
-from index.normalise import matching_terms
+from index.normalise import matching_terms, strip_diacritics
 from index.types import Hit
 from knowledge.dates import format_date
 from knowledge.types import Passage, Source
@@ -27,6 +29,7 @@ from knowledge.types import Passage, Source
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
+MAX_TOPIC_CHARS = 200
 PER_PAGE = 3  # the best passage and two more, then "Xem thêm" pages of the same size
 SEARCH_K = 9  # enough for two "Xem thêm" pages after the answer
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)  # a letter or a digit in any script
@@ -48,6 +51,21 @@ class ButtonReply:
     toast: str = ""
     messages: list[Outgoing] = field(default_factory=list)
     new_buttons: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True)
+class Handout:
+    """A document to send: its file name, bytes and caption."""
+
+    file_name: str
+    data: bytes
+    caption: str
+
+
+def _slug(topic: str) -> str:
+    """'Bạo lực trên cơ sở giới' → 'bao-luc-tren-co-so-gioi', for a file name any system accepts."""
+    bare = re.sub(r"[^a-z0-9]+", "-", strip_diacritics(topic).lower()).strip("-")
+    return bare[:60] or "chu-de"
 
 
 def as_messages(html: str, buttons: InlineKeyboardMarkup | None = None) -> list[Outgoing]:
@@ -193,6 +211,29 @@ class Services:
             lines.append(messages.source_line(number, source.title, source.number, source.issuer,
                                               format_date(source.issued), source.excerpt, source.note))
         return as_messages("\n\n".join(lines))
+
+    def handout(self, topic: str) -> Outgoing | Handout:
+        """/tailieu: the trainers' handout on a topic as a DOCX, or a message saying why not.
+
+        CPU and disk work: call it off the event loop."""
+        from brief.compose import NothingFound, compose_brief
+        from brief.document import write_brief
+
+        topic = " ".join(topic.split())[:MAX_TOPIC_CHARS]
+        if not _HAS_WORD.search(topic):
+            return as_messages(messages.HANDOUT_USAGE)[0]
+        try:
+            brief = compose_brief(self.holder.get(), topic)
+        except NothingFound as error:
+            return as_messages(messages.handout_nothing(str(error)))[0]
+        with tempfile.TemporaryDirectory() as folder:
+            path = write_brief(brief, Path(folder) / "tai-lieu.docx")
+            data = path.read_bytes()
+        return Handout(
+            file_name=f"tai-lieu-{_slug(topic)}.docx",
+            data=data,
+            caption=messages.handout_caption(brief.title, len(brief.sources), len(brief.questions)),
+        )
 
     def reindex_refusal(self) -> list[Outgoing] | None:
         """Why /reindex cannot start now, or None when it can."""

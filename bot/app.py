@@ -49,6 +49,7 @@ def build_application(settings: Settings, holder: SearcherHolder, journal: Journ
     application.add_handler(CommandHandler(["help", "huongdan"], handlers.help_))
     application.add_handler(CommandHandler("nguon", handlers.sources))
     application.add_handler(CommandHandler("hoi", handlers.ask_command))
+    application.add_handler(CommandHandler("tailieu", handlers.handout))
     application.add_handler(CommandHandler("thongke", handlers.stats))
     application.add_handler(CommandHandler("reindex", handlers.reindex))
     application.add_handler(MessageHandler(_NEW & filters.ChatType.PRIVATE & _NOT_SERVICE,

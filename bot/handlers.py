@@ -6,18 +6,19 @@ because they are about the update; what to answer is decided in `bot.answers`.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable
 
-from telegram import Message, MessageEntity, Update
+from telegram import InputFile, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import messages
-from bot.answers import Outgoing, Services
+from bot.answers import Handout, Outgoing, Services
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,21 @@ async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/nguon: the documents in the knowledge base."""
     await send(update.effective_message, services(context).sources_list())
+
+
+async def handout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/tailieu <chủ đề>: the trainers' handout on a topic, sent as a Word document."""
+    message = update.effective_message
+    topic = re.sub(r"^/\S*\s*", "", message.text or "")
+    if not topic.strip():
+        await message.reply_text(messages.HANDOUT_USAGE)
+        return
+    await update.effective_chat.send_action(ChatAction.UPLOAD_DOCUMENT)
+    outcome = await asyncio.to_thread(services(context).handout, topic)
+    if isinstance(outcome, Handout):
+        await message.reply_document(InputFile(outcome.data, filename=outcome.file_name), caption=outcome.caption)
+    else:
+        await message.reply_text(outcome.text)
 
 
 # ---- questions -------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ EXAMPLE_QUESTIONS: tuple[str, ...] = (
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("hoi", "Đặt câu hỏi (dùng trong nhóm): /hoi câu hỏi"),
     ("nguon", "Danh sách tài liệu trong cơ sở dữ liệu"),
+    ("tailieu", "Tài liệu tập huấn về một chủ đề (tệp Word): /tailieu chủ đề"),
     ("huongdan", "Hướng dẫn sử dụng"),
     ("start", "Giới thiệu"),
 )
@@ -50,6 +51,7 @@ HELP = (
     "• Gõ câu hỏi trong tin nhắn riêng, ví dụ: <i>Bình đẳng giới là gì?</i>\n"
     "• /hoi câu hỏi — hỏi trực tiếp (cần dùng trong nhóm)\n"
     "• /nguon — các tài liệu tôi trích dẫn\n"
+    "• /tailieu chủ đề — tài liệu tập huấn (tệp Word) về một chủ đề, trích nguyên văn kèm nguồn\n"
     "• /huongdan hoặc /help — hướng dẫn này\n\n"
     "Mỗi câu trả lời là đoạn trích nguyên văn kèm tên văn bản, số hiệu, cơ quan ban hành, "
     "ngày và Điều/khoản. Bấm <b>Xem thêm</b> để xem các đoạn khác, <b>Toàn văn</b> để đọc cả "
@@ -103,6 +105,23 @@ BUTTON_DOWN = "👎"
 BUTTON_VOTED = "✓ {vote}"
 THANKS_FEEDBACK = "Cảm ơn anh/chị đã góp ý!"
 STALE_BUTTON = "Tài liệu đã được cập nhật; anh/chị vui lòng hỏi lại."
+
+HANDOUT_USAGE = (
+    "Anh/chị gõ chủ đề sau lệnh, ví dụ: <code>/tailieu bạo lực trên cơ sở giới</code>. "
+    "Tôi sẽ gửi một tệp Word gồm các đoạn trích nguyên văn, số liệu và câu hỏi ôn tập, kèm nguồn."
+)
+HANDOUT_BUSY = "Tôi đang soạn một tài liệu khác, anh/chị vui lòng thử lại sau ít phút."
+
+
+def handout_nothing(reason: str) -> str:
+    """/tailieu on a topic the documents do not cover."""
+    return f"{_e(reason)} Anh/chị thử một chủ đề khác, ví dụ «lao động nữ» hoặc «Tháng hành động»."
+
+
+def handout_caption(title: str, sources: int, questions: int) -> str:
+    """The caption under the handout file (plain text: document captions are short)."""
+    return f"{title} — trích từ {sources} văn bản, {questions} câu hỏi ôn tập. Kiểm tra hiệu lực văn bản trước khi dùng."
+
 
 ASK_USAGE = "Anh/chị gõ câu hỏi sau lệnh, ví dụ: <code>/hoi Bình đẳng giới là gì?</code>"
 EMPTY_QUESTION = "Anh/chị vui lòng gõ câu hỏi bằng chữ, ví dụ: <i>Bình đẳng giới là gì?</i>"

@@ -145,6 +145,10 @@ def load_encoder(model_dir: Path | str, device: str = "cpu") -> SentenceTransfor
     # query 20x slower (530 ms vs 24 ms) and passage batches slower too (5.0 vs 6.7 passages/s),
     # measured with encode() on the e5 model. Set once, where the model is loaded.
     torch.set_num_threads(1)
+    # The weight-loading progress bar would print on every `binhdang ask`.
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
     name = str(model_dir)
     local = Path(name).is_dir()
     model = SentenceTransformer(name, device=device, local_files_only=local,

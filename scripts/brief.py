@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from scripts.brief_compose import SEARCH_DEPTH, NothingFound, compose_brief
-from scripts.brief_docx import write_brief
+from brief.compose import SEARCH_DEPTH, NothingFound, compose_brief
+from brief.document import write_brief
 
 NOTHING_FOUND = "{reason} Chưa tạo tài liệu. Hãy thử một chủ đề khác (ví dụ: «bạo lực trên cơ sở giới», «lao động nữ»)."
 WRITTEN = "Đã tạo tài liệu «{title}»: {path} ({sections} phần, {figures} số liệu, {questions} câu hỏi ôn tập, {sources} văn bản nguồn)."

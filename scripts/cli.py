@@ -102,6 +102,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_index_build(args: argparse.Namespace) -> int:
     from index.build import build_index
 
+    from knowledge.ingest import list_document_files
+
+    list_document_files(args.docs)  # a wrong folder is reported before the model loads
     encoder = None
     if not args.no_dense:
         from index.dense import Encoder

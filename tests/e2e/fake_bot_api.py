@@ -167,7 +167,10 @@ def _decode(content_type: str, body: bytes) -> dict:
     if content_type.startswith("multipart/form-data"):
         message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
             b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
-        raw = {part.get_param("name", header="content-disposition"): part.get_content()
+        # Telegram reads form fields as UTF-8 whatever the part headers say; files stay bytes.
+        raw = {part.get_param("name", header="content-disposition"):
+               part.get_payload(decode=True) if part.get_filename()
+               else part.get_payload(decode=True).decode("utf-8")
                for part in message.iter_parts()}
     else:
         raw = dict(parse_qsl(body.decode(), keep_blank_values=True))

@@ -356,3 +356,37 @@ def test_bot_api_requests_go_to_the_configured_base_url(run_bot):
 
     bot = run_bot(scenario)
     assert bot.api.paths and all(path.startswith("/bot7000001:") for path in bot.api.paths)
+
+
+# ---- trainers' handouts ----------------------------------------------------------------------
+
+def test_handout_command_sends_a_word_document_with_a_caption(run_bot):
+    async def scenario(bot):
+        await bot.feed(message("/tailieu bình đẳng giới"))
+
+    bot = run_bot(scenario)
+    assert [c.params["action"] for c in bot.api.sent("sendChatAction")] == ["upload_document"]
+    (document,) = bot.api.sent("sendDocument")
+    data = document.params["document"]
+    assert isinstance(data, bytes) and data[:2] == b"PK"  # a DOCX is a zip archive
+    assert "câu hỏi ôn tập" in document.params["caption"]
+
+
+def test_handout_command_without_a_topic_explains_how_to_use_it(run_bot):
+    async def scenario(bot):
+        await bot.feed(message("/tailieu"))
+
+    bot = run_bot(scenario)
+    (reply,) = bot.api.sent("sendMessage")
+    assert "/tailieu bạo lực trên cơ sở giới" in reply.params["text"]
+    assert not bot.api.sent("sendDocument")
+
+
+def test_handout_on_a_topic_the_documents_do_not_cover_is_declined(run_bot):
+    async def scenario(bot):
+        await bot.feed(message("/tailieu công thức nấu phở bò"))
+
+    bot = run_bot(scenario)
+    (reply,) = bot.api.sent("sendMessage")
+    assert "chủ đề khác" in reply.params["text"]
+    assert not bot.api.sent("sendDocument")

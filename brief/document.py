@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts.brief_compose import Brief, FigureItem, Quote, SourceRow
-from scripts.brief_extract import FIGURE_KIND_NAMES
+from brief.compose import Brief, FigureItem, Quote, SourceRow
+from brief.extract import FIGURE_KIND_NAMES
 
 # What the handout says around the quotations (Vietnamese: the trainers read it).
 INTRO = (

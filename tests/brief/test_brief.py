@@ -13,9 +13,9 @@ import pytest
 from index.build import build_index
 from index.searcher import open_index
 from scripts import brief as brief_command
-from scripts.brief_compose import NothingFound, compose_brief
-from scripts.brief_docx import render_markdown, write_brief
-from scripts.brief_extract import figures_in, same_text, sentences
+from brief.compose import NothingFound, compose_brief
+from brief.document import render_markdown, write_brief
+from brief.extract import figures_in, same_text, sentences
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 TOPICS = ("bạo lực trên cơ sở giới", "lao động nữ", "Tháng hành động")

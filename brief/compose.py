@@ -14,7 +14,7 @@ from index.types import Hit
 from knowledge.citation import document_label
 from knowledge.dates import format_date
 from knowledge.types import Source
-from scripts.brief_extract import (
+from brief.extract import (
     FIGURE_KIND_NAMES,
     Question,
     definition_question,

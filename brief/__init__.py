@@ -1,0 +1,1 @@
+"""Trainers' handouts: a topic in, a cited DOCX or Markdown document out, built only from the index."""
