@@ -74,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
     if settings.webhook_url and importlib.util.find_spec("tornado") is None:
         return _fail('webhook mode needs python-telegram-bot[webhooks]: pip install "python-telegram-bot[webhooks]"')
     try:
-        searcher = open_index(settings.index_dir)
+        # The embedding model a dense index needs: $BINHDANG_MODEL, as for the other commands.
+        model_dir = Path(os.environ["BINHDANG_MODEL"]) if os.environ.get("BINHDANG_MODEL") else None
+        searcher = open_index(settings.index_dir, model_dir=model_dir)
     except IndexError_ as error:
         return _fail(f"cannot open the index at {settings.index_dir} ({ENV_NAMES['index_dir']}, --index): {error}")
     warm_up(searcher)  # the first user should not wait for the model to load

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_dir
+from index.locations import data_dir, default_index_dir
+
 
 # field name -> environment variable (and .env key)
 ENV_NAMES: dict[str, str] = {
@@ -105,9 +106,9 @@ def load_settings(env: Mapping[str, str], config_path: Path | None = None,
     allowed = raw.get("allowed_chat_ids")
     return Settings(
         token=token,
-        index_dir=Path(raw.get("index_dir") or _data_dir() / "index"),
+        index_dir=Path(raw.get("index_dir") or default_index_dir()),
         docs_dir=Path(raw["docs_dir"]) if raw.get("docs_dir") else None,
-        journal_path=Path(raw.get("journal_path") or _data_dir() / "bot.sqlite3"),
+        journal_path=Path(raw.get("journal_path") or data_dir() / "bot.sqlite3"),
         admin_ids=_ids(raw.get("admin_ids", ()), "admin_ids"),
         allowed_chat_ids=_ids(allowed, "allowed_chat_ids") if allowed not in (None, "") else None,
         rate_limit=limit,
@@ -117,11 +118,6 @@ def load_settings(env: Mapping[str, str], config_path: Path | None = None,
         listen=str(raw.get("listen", "0.0.0.0")),
         port=_int(raw.get("port", 8443), "port"),
     )
-
-
-def _data_dir() -> Path:
-    """The user data directory, where `binhdang index build` puts the index by default too."""
-    return Path(user_data_dir("binhdang"))
 
 
 def _ids(value: Any, name: str) -> frozenset[int]:

@@ -21,9 +21,9 @@ def default_index_dir() -> Path:
     configured = os.environ.get("BINHDANG_INDEX")
     if configured:
         return Path(configured)
-    from platformdirs import user_data_dir
+    from index.locations import default_index_dir as standard_index_dir
 
-    return Path(user_data_dir("binhdang")) / "index"
+    return standard_index_dir()
 
 
 def result_to_json(result: SearchResult) -> dict:
