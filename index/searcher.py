@@ -31,6 +31,7 @@ _DEFINITION_QUESTION = re.compile(
     re.IGNORECASE,
 )
 ANSWER_TYPE_DISCOUNT = 0.15
+ANSWER_DEPTH = 5  # how many of the best passages are read for the evidence that one of them answers
 # Matched on the lower-case diacritic-free question, so typed marks do not matter.
 _ANSWER_TYPE_QUESTIONS = (
     ("document", re.compile(r"\b(van ban|nghi dinh|thong tu|quyet dinh|nghi quyet|cong van|chi thi|ke hoach|luat) (nao|so may|so bao nhieu)\b|\bso (may|bao nhieu)\b|\bso hieu\b")),
@@ -38,7 +39,13 @@ _ANSWER_TYPE_QUESTIONS = (
     ("figure", re.compile(r"\b(bao nhieu|may (con|thang|ngay|gio|phut|nam|lan|nguoi)|ty le|muc chi|muc phat)\b")),
 )
 _DATE_WORDS = re.compile(r"\bngay \d{1,2}\b|\bthang \d{1,2}\b|\bnam (19|20)\d{2}\b")
-_FIGURE = re.compile(r"\d")
+# A figure: a number with its unit (not a khoản / list number at a line start), or a number
+# word before a unit ('hai con').
+_FIGURE = re.compile(
+    r"(?<![\n\w/])(?<!^)\d+(?:[.,]\d+)*\s*(?:%|phút|giờ|ngày|tháng|năm|tuổi|lần|người|đồng|triệu|tỷ|con|tuần|buổi)"
+    r"|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:con|tháng|ngày|giờ|phút|lần|người|năm|tuần)\b",
+    re.MULTILINE,
+)
 _YEAR = re.compile(r"(?<![\d/.-])(?:19|20)\d{2}(?![\d/])")
 MAX_QUESTION_CHARS = 1000  # longer messages are searched on their beginning
 CANDIDATES = 50  # how deep the rankings are read before fusion and thresholds
@@ -245,16 +252,29 @@ class Searcher:
             # A document number, date or year that no document mentions: whatever passage is
             # nearest, it cannot say anything about that one.
             return True, f"asks about {', '.join(unknown)}, which no document mentions"
-        best = max(self.coverage(question, analysis, i) for i in order[:5])
-        if dense_top is None:
-            if best < s.min_coverage:
-                return True, f"best coverage {best:.2f} < {s.min_coverage:.2f}"
-            return False, ""
-        if dense_top < s.dense_floor:
+        if dense_top is not None and dense_top < s.dense_floor:
             return True, f"closest passage by meaning {dense_top:.3f} < {s.dense_floor:.3f}"
-        if best >= s.min_coverage or (dense_top >= s.dense_sure and best >= s.min_coverage_with_meaning):
-            return False, ""
-        return True, f"coverage {best:.2f} < {s.min_coverage:.2f}, meaning {dense_top:.3f} (sure at {s.dense_sure:.3f} with coverage {s.min_coverage_with_meaning:.2f})"
+
+        def about_the_question(coverage: float) -> bool:
+            # Enough of the question's words; or, when the meaning is close (a paraphrase),
+            # fewer of them will do.
+            if coverage >= s.min_coverage:
+                return True
+            return dense_top is not None and dense_top >= s.dense_sure and coverage >= s.min_coverage_with_meaning
+
+        coverages = {i: self.coverage(question, analysis, i) for i in order[:ANSWER_DEPTH]}
+        if not any(about_the_question(coverage) for coverage in coverages.values()):
+            best = max(coverages.values())
+            meaning = "" if dense_top is None else f", meaning {dense_top:.3f}"
+            return True, f"no passage is about the question (best coverage {best:.2f}{meaning})"
+        if answer_type(question) == "figure" and not any(
+            "figure" in self._answer_kinds[i] and about_the_question(coverage) for i, coverage in coverages.items()
+        ):
+            # 'Bao nhiêu?' where no passage about the question states a figure: the documents
+            # mention the subject ('mức lương tối thiểu') but do not give its value.
+            # ('Khi nào?' has no such rule: 'đến khi mục đích đã đạt được' is an answer too.)
+            return True, "asks for a figure, and no passage about it states one"
+        return False, ""
 
 
 def answer_type(question: str) -> str | None:

@@ -69,3 +69,25 @@ def test_definition_subject_is_read_from_the_question():
 def test_missing_index_is_a_clear_error(tmp_path):
     with pytest.raises(IndexNotFound, match="binhdang index build"):
         open_index(tmp_path / "nowhere")
+
+
+def test_how_much_question_is_declined_when_no_passage_about_it_states_a_figure(lexical_searcher):
+    # The documents mention minimum-wage rules (who guides them) but never give an amount.
+    result = lexical_searcher.search("Mức lương tối thiểu vùng hiện nay là bao nhiêu tiền?")
+    assert result.abstained
+    assert "figure" in result.reason
+
+
+def test_how_much_question_with_a_figure_in_the_documents_is_answered(lexical_searcher):
+    result = lexical_searcher.search("Lao động nữ trong thời gian hành kinh được nghỉ bao nhiêu phút mỗi ngày?")
+    assert not result.abstained
+    assert any("30 phút" in hit.passage.text for hit in result.hits[:3])
+
+
+def test_answer_type_is_read_from_the_question_with_or_without_diacritics():
+    from index.searcher import answer_type
+
+    assert answer_type("Luật có hiệu lực từ ngày nào?") == "date"
+    assert answer_type("ty le nu dat bao nhieu phan tram") == "figure"
+    assert answer_type("Nghị định nào quy định xử phạt?") == "document"
+    assert answer_type("Ai chủ trì?") is None
