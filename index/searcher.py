@@ -18,7 +18,8 @@ from index.build import FORMAT_VERSION, context_text
 from index.diacritics import DiacriticTable
 from index.normalise import has_diacritics, plain_key, replace_abbreviations, strip_diacritics, syllables_of
 from index.settings import FIELDS, IndexSettings
-from index.tokenise import TOKENISER_ID, Analysis, analyse, analyse_protected, split_protected
+from index.questions import answer_kinds, answer_type, definition_subject, facts_of
+from index.tokenise import TOKENISER_ID, Analysis, analyse, analyse_protected
 from index.types import Hit, SearchResult
 from knowledge.types import Passage, Source
 
@@ -26,27 +27,8 @@ log = logging.getLogger(__name__)
 
 DEFINITION_BONUS = 0.5  # share of the best score added to a passage that defines the asked term
 SAME_SOURCE_DECAY = 0.9
-_DEFINITION_QUESTION = re.compile(
-    r"^(?P<subject>.{3,80}?)\s+(?:là gì|la gi|là như thế nào|nghĩa là gì|được hiểu (?:là gì|như thế nào))(?:\s*[?,;.]|\s*$)",
-    re.IGNORECASE,
-)
 ANSWER_TYPE_DISCOUNT = 0.15
 ANSWER_DEPTH = 5  # how many of the best passages are read for the evidence that one of them answers
-# Matched on the lower-case diacritic-free question, so typed marks do not matter.
-_ANSWER_TYPE_QUESTIONS = (
-    ("document", re.compile(r"\b(van ban|nghi dinh|thong tu|quyet dinh|nghi quyet|cong van|chi thi|ke hoach|luat) (nao|so may|so bao nhieu)\b|\bso (may|bao nhieu)\b|\bso hieu\b")),
-    ("date", re.compile(r"\b(ngay nao|khi nao|bao gio|thoi gian nao|luc nao|thang may|thang nao|nam nao|tu ngay|den ngay|truoc ngay|thoi han)\b")),
-    ("figure", re.compile(r"\b(bao nhieu|may (con|thang|ngay|gio|phut|nam|lan|nguoi)|ty le|muc chi|muc phat)\b")),
-)
-_DATE_WORDS = re.compile(r"\bngay \d{1,2}\b|\bthang \d{1,2}\b|\bnam (19|20)\d{2}\b")
-# A figure: a number with its unit (not a khoản / list number at a line start), or a number
-# word before a unit ('hai con').
-_FIGURE = re.compile(
-    r"(?<![\n\w/])(?<!^)\d+(?:[.,]\d+)*\s*(?:%|phút|giờ|ngày|tháng|năm|tuổi|lần|người|đồng|triệu|tỷ|con|tuần|buổi)"
-    r"|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:con|tháng|ngày|giờ|phút|lần|người|năm|tuần)\b",
-    re.MULTILINE,
-)
-_YEAR = re.compile(r"(?<![\d/.-])(?:19|20)\d{2}(?![\d/])")
 MAX_QUESTION_CHARS = 1000  # longer messages are searched on their beginning
 CANDIDATES = 50  # how deep the rankings are read before fusion and thresholds
 
@@ -275,46 +257,6 @@ class Searcher:
             # ('Khi nào?' has no such rule: 'đến khi mục đích đã đạt được' is an answer too.)
             return True, "asks for a figure, and no passage about it states one"
         return False, ""
-
-
-def answer_type(question: str) -> str | None:
-    """What kind of thing the question asks for: 'date', 'figure', 'document', or None."""
-    bare = plain_key(question)
-    for kind, pattern in _ANSWER_TYPE_QUESTIONS:
-        if pattern.search(bare):
-            return kind
-    return None
-
-
-def answer_kinds(text: str) -> set[str]:
-    """The kinds of answer a passage can give: dates, figures, document numbers."""
-    kinds = set()
-    for kind, piece in split_protected(text):
-        if kind == "number":
-            kinds.add("document")
-        elif kind in ("date", "range"):
-            kinds.add("date")
-        elif kind == "percent":
-            kinds.add("figure")
-    bare = plain_key(text)
-    if _DATE_WORDS.search(bare) or _YEAR.search(text):
-        kinds.add("date")
-    if _FIGURE.search(text):
-        kinds.add("figure")
-    return kinds
-
-
-def definition_subject(question: str) -> str | None:
-    """'Bình đẳng giới là gì?' → 'Bình đẳng giới'; None for other questions."""
-    match = _DEFINITION_QUESTION.match(question.strip())
-    return match.group("subject").strip() if match else None
-
-
-def facts_of(text: str) -> set[str]:
-    """Document numbers, dates and years a text names, in diacritic-free matching form."""
-    found = {strip_diacritics(key) for key in analyse_protected(text)}
-    found.update(_YEAR.findall(text))
-    return found
 
 
 def diversify(order: list[int], scores: np.ndarray, passages: list[Passage]) -> list[int]:

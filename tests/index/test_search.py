@@ -3,7 +3,8 @@
 import pytest
 
 from index.errors import EmptyQuestion, IndexNotFound
-from index.searcher import definition_subject, open_index
+from index.questions import definition_subject
+from index.searcher import open_index
 
 
 def test_question_without_diacritics_finds_the_same_passage(lexical_searcher):
@@ -85,7 +86,7 @@ def test_how_much_question_with_a_figure_in_the_documents_is_answered(lexical_se
 
 
 def test_answer_type_is_read_from_the_question_with_or_without_diacritics():
-    from index.searcher import answer_type
+    from index.questions import answer_type
 
     assert answer_type("Luật có hiệu lực từ ngày nào?") == "date"
     assert answer_type("ty le nu dat bao nhieu phan tram") == "figure"

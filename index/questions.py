@@ -1,0 +1,74 @@
+"""What a question asks for, read from its words alone: pure functions, no index needed.
+
+- `definition_subject`: 'Bình đẳng giới là gì?' asks for the definition of 'Bình đẳng giới';
+- `answer_type`: 'khi nào' wants a date, 'bao nhiêu' a figure, 'văn bản nào' a document number;
+- `answer_kinds`: which of those a passage can give;
+- `facts_of`: the document numbers, dates and years a text names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.normalise import plain_key, strip_diacritics
+from index.tokenise import analyse_protected, split_protected
+
+_DEFINITION_QUESTION = re.compile(
+    r"^(?P<subject>.{3,80}?)\s+(?:là gì|la gi|là như thế nào|nghĩa là gì|được hiểu (?:là gì|như thế nào))(?:\s*[?,;.]|\s*$)",
+    re.IGNORECASE,
+)
+# Matched on the lower-case diacritic-free question, so typed marks do not matter.
+_ANSWER_TYPE_QUESTIONS = (
+    ("document", re.compile(r"\b(van ban|nghi dinh|thong tu|quyet dinh|nghi quyet|cong van|chi thi|ke hoach|luat) (nao|so may|so bao nhieu)\b|\bso (may|bao nhieu)\b|\bso hieu\b")),
+    ("date", re.compile(r"\b(ngay nao|khi nao|bao gio|thoi gian nao|luc nao|thang may|thang nao|nam nao|tu ngay|den ngay|truoc ngay|thoi han)\b")),
+    ("figure", re.compile(r"\b(bao nhieu|may (con|thang|ngay|gio|phut|nam|lan|nguoi)|ty le|muc chi|muc phat)\b")),
+)
+_DATE_WORDS = re.compile(r"\bngay \d{1,2}\b|\bthang \d{1,2}\b|\bnam (19|20)\d{2}\b")
+# A figure: a number with its unit (not a khoản / list number at a line start), or a number
+# word before a unit ('hai con').
+_FIGURE = re.compile(
+    r"(?<=[^\n\w/])\d+(?:[.,]\d+)*\s*(?:%|phút|giờ|ngày|tháng|năm|tuổi|lần|người|đồng|triệu|tỷ|con|tuần|buổi)"
+    r"|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:con|tháng|ngày|giờ|phút|lần|người|năm|tuần)\b",
+    re.MULTILINE,
+)
+_YEAR = re.compile(r"(?<![\d/.-])(?:19|20)\d{2}(?![\d/])")
+
+
+def answer_type(question: str) -> str | None:
+    """What kind of thing the question asks for: 'date', 'figure', 'document', or None."""
+    bare = plain_key(question)
+    for kind, pattern in _ANSWER_TYPE_QUESTIONS:
+        if pattern.search(bare):
+            return kind
+    return None
+
+
+def answer_kinds(text: str) -> set[str]:
+    """The kinds of answer a passage can give: dates, figures, document numbers."""
+    kinds = set()
+    for kind, piece in split_protected(text):
+        if kind == "number":
+            kinds.add("document")
+        elif kind in ("date", "range"):
+            kinds.add("date")
+        elif kind == "percent":
+            kinds.add("figure")
+    bare = plain_key(text)
+    if _DATE_WORDS.search(bare) or _YEAR.search(text):
+        kinds.add("date")
+    if _FIGURE.search(text):
+        kinds.add("figure")
+    return kinds
+
+
+def definition_subject(question: str) -> str | None:
+    """'Bình đẳng giới là gì?' → 'Bình đẳng giới'; None for other questions."""
+    match = _DEFINITION_QUESTION.match(question.strip())
+    return match.group("subject").strip() if match else None
+
+
+def facts_of(text: str) -> set[str]:
+    """Document numbers, dates and years a text names, in diacritic-free matching form."""
+    found = {strip_diacritics(key) for key in analyse_protected(text)}
+    found.update(_YEAR.findall(text))
+    return found
