@@ -78,3 +78,65 @@ def test_binhdang_bot_answers_a_queued_question_with_a_citation_within_two_secon
         api.stop()
     assert TOKEN not in log_text and TOKEN.split(":")[1] not in log_text
     assert (tmp_path / "journal.sqlite3").exists()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_binhdang_bot_in_webhook_mode_answers_a_posted_update_and_refuses_forged_ones(corpus_index, tmp_path):
+    import json
+    import urllib.error
+    import urllib.request
+
+    api = FakeBotApi().start()
+    port = _free_port()
+    hook = f"http://127.0.0.1:{port}/hook"
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "HF_HUB_OFFLINE": "1",
+           "BINHDANG_JOURNAL": str(tmp_path / "journal.sqlite3")}
+    process = subprocess.Popen(
+        [binhdang_executable(), "bot", "--api-base-url", api.base_url, "--index", str(corpus_index),
+         "--webhook", hook, "--listen", "127.0.0.1", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def post(update: dict, secret: str) -> int:
+        request = urllib.request.Request(
+            hook, data=json.dumps(update).encode(), method="POST",
+            headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    try:
+        (registration,) = api.wait_for("setWebhook", timeout=STARTUP_TIMEOUT_S)
+        assert registration.params["url"] == hook
+        secret = registration.params["secret_token"]
+        deadline = time.monotonic() + 10
+        while True:  # the server starts listening just after it registers
+            try:
+                status = post(message("Bình đẳng giới là gì?"), "forged")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert status == 403 and not api.sent("sendMessage")
+        assert post(message("Bình đẳng giới là gì?"), secret) == 200
+        (answer,) = api.wait_for("sendMessage", timeout=10)
+        assert "Bình đẳng giới là việc nam, nữ" in answer.params["text"]
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+        try:
+            _, log_text = process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, log_text = process.communicate()
+        api.stop()
+    assert TOKEN not in log_text
