@@ -88,19 +88,24 @@ def context_text(source: Source) -> str:
 
 def field_terms(
     passages: list[Passage], sources: dict[str, Source], cache: dict[str, list[list[str]]]
-) -> dict[str, list[list[str]]]:
+) -> tuple[dict[str, list[list[str]]], dict[str, list[list[str]]]]:
     """Every lexical field's terms for every passage, in passage order.
 
-    `cache` maps a text's key to its [words, plain] terms; texts found there are not
-    analysed again, and every text analysed here is added to it.
+    `cache` maps a text's key to its [words, plain] terms from an earlier build; texts found
+    there are not analysed again. Returns the fields' terms and the cache entries this build
+    used (what the next build may reuse).
     """
+    used: dict[str, list[list[str]]] = {}
 
     def terms_of(text: str) -> list[list[str]]:
         key = text_key(text)
-        if key not in cache:
-            analysis = analyse(text)
-            cache[key] = [list(analysis.words), list(analysis.plain)]
-        return cache[key]
+        if key not in used:
+            if key in cache:
+                used[key] = cache[key]
+            else:
+                analysis = analyse(text)
+                used[key] = [list(analysis.words), list(analysis.plain)]
+        return used[key]
 
     terms: dict[str, list[list[str]]] = {name: [] for name in FIELDS}
     for passage in passages:
@@ -113,7 +118,7 @@ def field_terms(
         terms["context_plain"].append(context_plain)
         terms["heading_words"].append(heading_words)
         terms["heading_plain"].append(heading_plain)
-    return terms
+    return terms, used
 
 
 def corpus_hash(documents: list[Document]) -> str:
@@ -156,17 +161,8 @@ def write_build(
     sources = {document.source.id: document.source for document in corpus.documents}
     passages = corpus.passages
     started = time.perf_counter()
-    cache = dict(reuse.terms)
-    terms = field_terms(passages, sources, cache)
-    used_keys = (
-        {text_key(p.text) for p in passages}
-        | {text_key(context_text(src)) for src in sources.values()}
-        | {text_key("\n".join(heading_lines(p.text))) for p in passages}
-    )
-    (build_dir / ANALYSIS_CACHE).write_text(
-        json.dumps({key: value for key, value in cache.items() if key in used_keys}, ensure_ascii=False),
-        encoding="utf-8",
-    )
+    terms, used = field_terms(passages, sources, reuse.terms)
+    (build_dir / ANALYSIS_CACHE).write_text(json.dumps(used, ensure_ascii=False), encoding="utf-8")
     timings["tokenise_s"] = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -28,6 +28,19 @@ def binhdang_executable() -> str:
     return found
 
 
+def stop(process: subprocess.Popen, api: FakeBotApi) -> str:
+    """Stop the bot (SIGINT, then kill) and the fake API; returns what the bot logged."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    try:
+        _, log_text = process.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, log_text = process.communicate()
+    api.stop()
+    return log_text
+
+
 def wait_for_answer(api: FakeBotApi, process: subprocess.Popen):
     """The first sendMessage, failing at once with the bot's output if the process exits first."""
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -68,14 +81,7 @@ def test_binhdang_bot_answers_a_queued_question_with_a_citation_within_two_secon
         assert "15/11" in text and "📄" in text
         assert api.sent("setMyCommands"), "the command menu is announced at start"
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-        try:
-            _, log_text = process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, log_text = process.communicate()
-        api.stop()
+        log_text = stop(process, api)
     assert TOKEN not in log_text and TOKEN.split(":")[1] not in log_text
     assert (tmp_path / "journal.sqlite3").exists()
 
@@ -131,12 +137,5 @@ def test_binhdang_bot_in_webhook_mode_answers_a_posted_update_and_refuses_forged
         (answer,) = api.wait_for("sendMessage", timeout=10)
         assert "Bình đẳng giới là việc nam, nữ" in answer.params["text"]
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-        try:
-            _, log_text = process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, log_text = process.communicate()
-        api.stop()
+        log_text = stop(process, api)
     assert TOKEN not in log_text
