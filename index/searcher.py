@@ -294,6 +294,11 @@ def _syllable_tables(
     return tables, idf
 
 
+def _looks_like_hub_name(name: str) -> bool:
+    """'owner/model' (a model hub name, usable where a hub is reachable), not a local path."""
+    return name.count("/") == 1 and not name.startswith(("/", ".", "~")) and not Path(name).exists()
+
+
 def open_index(
     index_dir: Path,
     settings: IndexSettings | None = None,
@@ -340,12 +345,13 @@ def open_index(
         from index.embedding_model import default_model_dir
 
         if encoder is None:
-            source = model_dir or default_model_dir()
-            if not Path(source).exists() and model_dir is None:
+            source = Path(model_dir) if model_dir else default_model_dir()
+            if not source.exists() and not _looks_like_hub_name(str(model_dir or "")):
                 raise IndexIncompatible(
-                    f"Chỉ mục cần mô hình '{dense_meta['model']}' nhưng chưa cài tại {source}. Hãy chạy: binhdang model install"
+                    f"Chỉ mục cần mô hình '{dense_meta['model']}' nhưng không có mô hình tại {source}. "
+                    "Hãy chạy: binhdang model install" + (f" --out {source}" if model_dir else "")
                 )
-            encoder = Encoder.from_dir(source)
+            encoder = Encoder.from_dir(source if source.exists() else str(model_dir))
         if encoder.name != dense_meta["model"]:
             raise IndexIncompatible(
                 f"Chỉ mục được dựng bằng mô hình '{dense_meta['model']}', khác mô hình đang dùng '{encoder.name}'. "

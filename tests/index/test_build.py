@@ -137,3 +137,11 @@ def test_a_build_killed_midway_leaves_the_previous_index_answering(corpus_dir, t
     )
     assert ask.returncode == 0, ask.stderr
     assert "06 tháng" in ask.stdout
+
+
+def test_a_dense_index_without_its_model_says_how_to_install_it(docs, tmp_path, dense_encoder):
+    index_dir = tmp_path / "index"
+    build_index(docs, index_dir, encoder=dense_encoder)
+    with pytest.raises(IndexIncompatible, match="binhdang model install"):
+        open_index(index_dir, model_dir=tmp_path / "no-model-here")
+    assert open_index(index_dir, lexical_only=True).search("Lao động nữ nghỉ thai sản bao lâu").hits
