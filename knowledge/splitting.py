@@ -203,8 +203,6 @@ def _pack(node: _Node, path: list[_Node], prefix: list[str], fallback_section: s
         else:
             for group in _chunk_lines(lead_paragraphs, TARGET_CHARS):
                 drafts.append(_Draft(child_prefix, group, location, section))
-    elif quotable_head and first_child == len(node.items):
-        drafts.append(_Draft(prefix, [quotable_head], location, section))
 
     pending: list[str] = []
     for item in node.items[first_child:]:
