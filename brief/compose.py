@@ -202,13 +202,14 @@ def group_quotes(hits: list[Hit]) -> tuple[Section, ...]:
     """Passages by kind of source (laws first), plus the national programmes the local plans cite."""
     grouped: dict[str, list[tuple[str, str, str, str]]] = {key: [] for key in GROUP_TITLES}
     rank: dict[str, int] = {}
+    ordinals = {hit.passage.id: hit.passage.ordinal for hit in hits}
     for hit in hits:
         rank.setdefault(hit.source.id, len(rank))
         item = (hit.passage.text, hit.passage.citation, hit.source.id, hit.passage.id)
         grouped[source_group(hit.source)].append(item)
     # Documents by their best rank; within one, reading order keeps a law's articles in sequence.
     for key in grouped:
-        grouped[key].sort(key=lambda item: (rank[item[2]], _ordinal(item[3])))
+        grouped[key].sort(key=lambda item: (rank[item[2]], ordinals[item[3]]))
     national = merge_quotes(grouped["national"]) + national_mentions(hits)
     sections = []
     for key, title in GROUP_TITLES.items():
@@ -324,7 +325,3 @@ def _used_source_ids(sections: tuple[Section, ...]) -> list[str]:
             ids.extend(source_id for source_id in quote.source_ids if source_id not in ids)
     return ids
 
-
-def _ordinal(passage_id: str) -> int:
-    tail = passage_id.rsplit("#", 1)[-1]
-    return int(tail) if tail.isdigit() else 0

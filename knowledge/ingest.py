@@ -73,13 +73,26 @@ def clean_text(raw: loaders.RawDocument, entry: dict) -> str:
     return cleaning.strip_markup_residue(text)
 
 
+def passage_id(source_id: str, location: str, text: str, ordinal: int, taken: set[str]) -> str:
+    """An id that follows the passage's content, not its position: after a document is edited,
+    an unchanged passage keeps its id (links to it, e.g. buttons under old answers, still
+    work) and a changed one gets a new id (old links find nothing, rather than a neighbour)."""
+    digest = hashlib.sha1(f"{location}\n{text}".encode("utf-8")).hexdigest()[:10]
+    candidate = f"{source_id}#{digest}"
+    if candidate in taken:  # the same words twice at the same place in one document
+        candidate = f"{candidate}-{ordinal}"
+    taken.add(candidate)
+    return candidate
+
+
 def passages_of(source: Source, text: str) -> tuple[Passage, ...]:
     """Split a source's clean text into cited passages."""
     passages = []
+    taken: set[str] = set()
     for ordinal, piece in enumerate(split_text(text)):
         passages.append(
             Passage(
-                id=f"{source.id}#{ordinal}",
+                id=passage_id(source.id, piece.location, piece.text, ordinal, taken),
                 source_id=source.id,
                 ordinal=ordinal,
                 text=piece.text,

@@ -101,3 +101,15 @@ def test_docx_and_html_documents_become_cited_passages(tmp_path):
     page_text = "\n".join(p.text for p in by_id["tin"].passages)
     assert "vai trò của nam giới" in page_text
     assert not re.search(r"Bản quyền|Lượt xem|Trang chủ", page_text)
+
+
+def test_passage_ids_follow_content_so_an_edit_elsewhere_does_not_move_them(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    article = "Điều {n}. Tiêu đề {n}\nNội dung của điều {n} quy định về bình đẳng giới trong lĩnh vực số {n}."
+    (folder / "luat.txt").write_text("\n\n".join(article.format(n=n) for n in (2, 3)), encoding="utf-8")
+    before = {p.location: p.id for p in ingest_folder(folder).passages}
+    (folder / "luat.txt").write_text("\n\n".join(article.format(n=n) for n in (1, 2, 3)), encoding="utf-8")
+    after = {p.location: p.id for p in ingest_folder(folder).passages}
+    assert after["Điều 2"] == before["Điều 2"] and after["Điều 3"] == before["Điều 3"]
+    assert len(set(after.values())) == 3
