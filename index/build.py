@@ -15,6 +15,7 @@ import numpy as np
 from index import store
 from index.errors import IndexError_
 from index.lexical import LexicalIndex
+from index.normalise import ABBREVIATIONS_FILE
 from index.settings import FIELDS, IndexSettings
 from index.tokenise import TOKENISER_ID, analyse
 from knowledge.splitting import heading_lines
@@ -24,6 +25,11 @@ from knowledge.types import Passage, Source
 FORMAT_VERSION = 2  # 2: heading fields
 ANALYSIS_CACHE = "analysis_cache.json"
 DENSE_DIR = "dense"
+
+
+def abbreviations_hash() -> str:
+    """Identity of the abbreviation table the terms were expanded with."""
+    return hashlib.sha256(ABBREVIATIONS_FILE.read_bytes()).hexdigest()
 
 
 def text_key(text: str) -> str:
@@ -49,7 +55,8 @@ class Reuse:
         try:
             manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
             reuse.document_hashes = manifest.get("document_hashes", {})
-            if manifest.get("tokeniser") == TOKENISER_ID:
+            same_analysis = manifest.get("tokeniser") == TOKENISER_ID and manifest.get("abbreviations") == abbreviations_hash()
+            if same_analysis:  # an edited abbreviation table changes every text's terms
                 reuse.terms = json.loads((build_dir / ANALYSIS_CACHE).read_text(encoding="utf-8"))
             dense_meta = manifest.get("dense") or {}
             reuse.dense_model = dense_meta.get("model")
@@ -201,6 +208,7 @@ def write_build(
         "document_hashes": {d.source.id: d.source.content_hash for d in corpus.documents},
         "document_files": {d.source.id: d.source.file for d in corpus.documents},
         "tokeniser": TOKENISER_ID,
+        "abbreviations": abbreviations_hash(),
         "settings": settings.to_dict(),
         "dense": dense_meta,
     }
