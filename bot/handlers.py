@@ -81,10 +81,15 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send(update.effective_message, services(context).sources_list())
 
 
+def command_argument(message: Message) -> str:
+    """The text after the command ('/hoi@botname câu hỏi' too), line breaks kept."""
+    return re.sub(r"^/\S*\s*", "", message.text or "")
+
+
 async def handout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/tailieu <chủ đề>: the trainers' handout on a topic, sent as a Word document."""
     message = update.effective_message
-    topic = re.sub(r"^/\S*\s*", "", message.text or "")
+    topic = command_argument(message)
     if not topic.strip():
         await message.reply_text(messages.HANDOUT_USAGE)
         return
@@ -101,8 +106,7 @@ async def handout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/hoi <câu hỏi>: an explicit question, the way to ask in groups."""
     message = update.effective_message
-    # The text after the command ("/hoi@botname câu hỏi" too), line breaks kept.
-    question = re.sub(r"^/\S*\s*", "", message.text or "")
+    question = command_argument(message)
     if not question.strip():
         await message.reply_text(messages.ASK_USAGE)
         return
