@@ -60,6 +60,9 @@ class Searcher:
         self._by_id = {passage.id: passage for passage in passages}
         self._diacritics = DiacriticTable.from_texts(passage.text for passage in passages)
         self._syllables, self._syllable_idf = _syllable_tables(passages, sources)
+        self._unknown_weight = {
+            marked: math.sqrt(max(idf.values(), default=0.0) + 1.0) for marked, idf in self._syllable_idf.items()
+        }
         self._plain_texts = [plain_key(passage.text) for passage in passages]
         self._answer_kinds = [answer_kinds(passage.text) for passage in passages]
         self._facts = set().union(*(facts_of(p.text) for p in passages), *(facts_of(context_text(src)) for src in sources.values()))
@@ -170,28 +173,28 @@ class Searcher:
             * (self.lexical["heading_words"].scores(analysis.words) + self.lexical["heading_plain"].scores(analysis.plain))
         )
 
-    def coverage(self, question: str, analysis: Analysis, passage_index: int) -> float:
-        """Share of the question's content syllables (idf-weighted) found in a passage or its document.
+    def coverages(self, question: str, analysis: Analysis, passage_indices: list[int]) -> dict[int, float]:
+        """Per passage, the share of the question's content syllables (idf-weighted) found in it or its document.
 
         Syllables are compared with their marks when the question has them (so 'phở' is not
         'phổ'), bare when it was typed bare; words the corpus has never seen weigh the most.
+        The question's terms and weights are worked out once for all the passages.
         """
         marked = has_diacritics(question)
-        terms = list(dict.fromkeys(self._coverage_terms(question, analysis, marked)))
-        if not terms:
-            return 0.0
+        vocabulary = self._syllable_idf[marked]
         # Square-rooted idf: a rare word of the question's phrasing ('bắt đầu') must not
         # outweigh the topic words it shares with the passage; unknown words weigh the most.
-        vocabulary = self._syllable_idf[marked]
-        unknown_weight = math.sqrt(max(vocabulary.values(), default=0.0) + 1.0)
-        present = self._syllables[marked][passage_index]
-        total = covered = 0.0
-        for term in terms:
-            weight = math.sqrt(vocabulary[term]) if term in vocabulary else unknown_weight
-            total += weight
-            if term in present:
-                covered += weight
-        return covered / total if total else 0.0
+        weights = {
+            term: math.sqrt(vocabulary[term]) if term in vocabulary else self._unknown_weight[marked]
+            for term in self._coverage_terms(question, analysis, marked)
+        }
+        total = sum(weights.values())
+        if not total:
+            return {i: 0.0 for i in passage_indices}
+        return {
+            i: sum(weight for term, weight in weights.items() if term in self._syllables[marked][i]) / total
+            for i in passage_indices
+        }
 
     @staticmethod
     def _coverage_terms(question: str, analysis: Analysis, marked: bool) -> list[str]:
@@ -244,7 +247,7 @@ class Searcher:
                 return True
             return dense_top is not None and dense_top >= s.dense_sure and coverage >= s.min_coverage_with_meaning
 
-        coverages = {i: self.coverage(question, analysis, i) for i in order[:ANSWER_DEPTH]}
+        coverages = self.coverages(question, analysis, order[:ANSWER_DEPTH])
         if not any(about_the_question(coverage) for coverage in coverages.values()):
             best = max(coverages.values())
             meaning = "" if dense_top is None else f", meaning {dense_top:.3f}"

@@ -30,13 +30,12 @@ def abstention_evidence(searcher, gold) -> list[tuple[float, float, str, str, st
 
     rows = []
     for question in gold:
-        _, dense_scores = searcher._dense_ranking(question.question)
         analysis = analyse(question.question)
         lexical = searcher.lexical_scores(analysis)
         dense_order, dense_scores = searcher._dense_ranking(question.question)
         fused = searcher._fuse(lexical, dense_order, dense_scores)
         top = [int(i) for i in fused.argsort()[::-1][:5]]
-        coverage = max(searcher.coverage(question.question, analysis, i) for i in top)
+        coverage = max(searcher.coverages(question.question, analysis, top).values())
         scope = "in " if question.in_scope else "OUT"
         rows.append((float(dense_scores[0]), coverage, scope, question.id, question.question[:60]))
     return rows
