@@ -368,7 +368,7 @@ def humanise_file_name(file_name: str) -> str:
 
 _SOURCE_FIELDS = (
     "title", "issuer", "number", "issued", "doc_type", "text_kind", "place",
-    "effective", "note", "about_document",
+    "effective", "note", "status", "capture_note", "about_document",
 )
 
 

@@ -18,7 +18,9 @@ class Source:
     text_kind: str = ""  # web-page, document, legal-text
     place: str = ""
     effective: str = ""
-    note: str = ""
+    note: str = ""  # what a reader must know about the document's currency (shown with its passages)
+    status: str = ""  # in-force, amended, historical, check (knowledge.status); "" when unknown
+    capture_note: str = ""  # how the file was captured: for admins, never shown to readers
     excerpt: bool = False
     about_document: str = ""
     file: str = ""

@@ -281,7 +281,9 @@ def test_corpus_source_keeps_manifest_values() -> None:
     source = source_from(read_manifest(CORPUS)[name], name, corpus_text(name))
     assert source.id == "tp-hcm-ubnd-2025"
     assert source.issuer == "Ủy ban nhân dân Thành phố Hồ Chí Minh"
-    assert source.note.startswith("Bản thu thập từ web")
+    assert source.status == "historical"
+    assert source.note == ""  # how the page was captured is for admins, not a currency note for readers
+    assert source.capture_note.startswith("Bản thu thập từ web")
 
 
 # ---------------------------------------------------------------- dates
