@@ -17,9 +17,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import formatting, messages
 from bot.holder import SearcherHolder
-from bot.journal import Journal, QuestionRecord
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import StoredRateLimiter
 from bot.settings import Settings
+from bot.storage import QuestionRecord, Storage
 from index.errors import EmptyQuestion
 from index.normalise import matching_terms, strip_diacritics
 from index.types import Hit
@@ -80,8 +80,8 @@ class Services:
 
     settings: Settings
     holder: SearcherHolder
-    journal: Journal
-    limiter: RateLimiter
+    journal: Storage
+    limiter: StoredRateLimiter
 
     # ---- questions -----------------------------------------------------------------------
 

@@ -11,17 +11,17 @@ from telegram.request import BaseRequest
 from bot import handlers, messages
 from bot.answers import Services
 from bot.holder import SearcherHolder
-from bot.journal import Journal
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import StoredRateLimiter
 from bot.settings import Settings
+from bot.storage import Storage
 
 # New messages only: an edited message is not asked again.
 _NEW = filters.UpdateType.MESSAGE
 _NOT_SERVICE = ~filters.StatusUpdate.ALL & ~filters.COMMAND
 
 
-def build_application(settings: Settings, holder: SearcherHolder, journal: Journal, *,
-                      limiter: RateLimiter | None = None, request: BaseRequest | None = None,
+def build_application(settings: Settings, holder: SearcherHolder, journal: Storage, *,
+                      limiter: StoredRateLimiter | None = None, request: BaseRequest | None = None,
                       updater: bool = True) -> Application:
     """The bot, ready to `run_polling`/`run_webhook` or to be fed updates with `process_update`.
 
@@ -42,7 +42,7 @@ def build_application(settings: Settings, holder: SearcherHolder, journal: Journ
     application = builder.build()
     application.bot_data["services"] = Services(
         settings=settings, holder=holder, journal=journal,
-        limiter=limiter or RateLimiter(settings.rate_limit, settings.rate_window_s))
+        limiter=limiter or StoredRateLimiter(journal, settings.rate_limit, settings.rate_window_s))
 
     application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
     application.add_handler(CommandHandler("start", handlers.start))

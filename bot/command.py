@@ -15,8 +15,8 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.holder import SearcherHolder, warm_up
-from bot.journal import Journal
 from bot.settings import ENV_NAMES, Settings, SettingsError, load_settings
+from bot.storage import SchemaOutdated, StorageError, open_storage
 from index.errors import IndexError_
 from index.searcher import open_index
 
@@ -30,7 +30,9 @@ file (TOML, or .env lines; ./.env is read when present and --config is not given
   TELEGRAM_BOT_TOKEN      the token from @BotFather (required)
   BINHDANG_INDEX          the built index (--index; default: the user data dir)
   BINHDANG_DOCS_DIR       documents folder /reindex rebuilds from (--docs)
-  BINHDANG_JOURNAL        SQLite journal of questions and feedback
+  BINHDANG_JOURNAL        SQLite journal of questions and feedback (one process)
+  BINHDANG_DATABASE_URL   postgresql://… shared by several workers instead (--database);
+                          create its tables first with `binhdang db migrate`
   BINHDANG_ADMIN_IDS      user ids allowed /thongke and /reindex, comma separated
   BINHDANG_ALLOWED_CHATS  if set, only these chat ids may use the bot
   BINHDANG_RATE_LIMIT     questions per user, e.g. 20/min (default)
@@ -51,6 +53,7 @@ def configure_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
     parser.add_argument("--docs", type=Path, metavar="DIR", help="documents folder for /reindex (BINHDANG_DOCS_DIR)")
     parser.add_argument("--config", type=Path, metavar="FILE", help="settings file: .toml or .env")
     parser.add_argument("--journal", type=Path, metavar="FILE", help="SQLite journal file (BINHDANG_JOURNAL)")
+    parser.add_argument("--database", metavar="URL", help="PostgreSQL URL shared by workers (BINHDANG_DATABASE_URL)")
     parser.add_argument("--api-base-url", metavar="URL", help="Bot API base URL; the token is appended (TELEGRAM_API_BASE_URL)")
     parser.add_argument("--webhook", metavar="URL", help="public HTTPS URL Telegram posts updates to")
     parser.add_argument("--listen", metavar="ADDR", help="address the webhook server binds (default 0.0.0.0)")
@@ -64,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     """Start the bot; returns the exit status (2 for a setup problem, told on stderr)."""
     config = args.config or (Path(".env") if Path(".env").is_file() else None)
     overrides = {"index_dir": args.index_dir, "docs_dir": args.docs, "journal_path": args.journal,
+                 "database_url": args.database,
                  "api_base_url": args.api_base_url, "webhook_url": args.webhook,
                  "listen": args.listen, "port": args.port}
     try:
@@ -80,7 +84,10 @@ def run(args: argparse.Namespace) -> int:
     except IndexError_ as error:
         return _fail(f"cannot open the index at {settings.index_dir} ({ENV_NAMES['index_dir']}, --index): {error}")
     warm_up(searcher)  # the first user should not wait for the model to load
-    journal = Journal(settings.journal_path)
+    try:
+        journal = open_storage(settings.database)
+    except (StorageError, SchemaOutdated) as error:
+        return _fail(str(error))
     try:
         application = build_application(settings, SearcherHolder(searcher), journal)
         log.info("serving %d documents from %s; %s", len(searcher.sources), settings.index_dir,

@@ -24,6 +24,7 @@ ENV_NAMES: dict[str, str] = {
     "index_dir": "BINHDANG_INDEX",  # the same variable `binhdang ask` and `index build` read
     "docs_dir": "BINHDANG_DOCS_DIR",
     "journal_path": "BINHDANG_JOURNAL",
+    "database_url": "BINHDANG_DATABASE_URL",  # PostgreSQL shared by several workers; replaces the journal file
     "admin_ids": "BINHDANG_ADMIN_IDS",
     "allowed_chat_ids": "BINHDANG_ALLOWED_CHATS",
     "rate_limit": "BINHDANG_RATE_LIMIT",
@@ -55,12 +56,29 @@ class Settings:
     webhook_url: str | None = None
     listen: str = "0.0.0.0"
     port: int = 8443
+    database_url: str | None = field(default=None, repr=False)  # may hold a password
+
+    @property
+    def database(self) -> str | Path:
+        """What to open the storage from: the PostgreSQL URL, else the SQLite journal file."""
+        return self.database_url or self.journal_path
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admin_ids
 
     def chat_allowed(self, chat_id: int | None) -> bool:
         return self.allowed_chat_ids is None or chat_id in self.allowed_chat_ids
+
+
+def default_journal_path() -> Path:
+    """The SQLite journal when neither BINHDANG_JOURNAL nor BINHDANG_DATABASE_URL says otherwise."""
+    return data_dir() / "bot.sqlite3"
+
+
+def database_from_env(env: Mapping[str, str]) -> str | Path:
+    """The storage `binhdang db` and `index build` use, read as the bot reads it: the PostgreSQL
+    URL if set, else the SQLite journal."""
+    return env.get("BINHDANG_DATABASE_URL") or Path(env.get("BINHDANG_JOURNAL") or default_journal_path())
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
@@ -108,7 +126,7 @@ def load_settings(env: Mapping[str, str], config_path: Path | None = None,
         token=token,
         index_dir=Path(raw.get("index_dir") or default_index_dir()),
         docs_dir=Path(raw["docs_dir"]) if raw.get("docs_dir") else None,
-        journal_path=Path(raw.get("journal_path") or data_dir() / "bot.sqlite3"),
+        journal_path=Path(raw.get("journal_path") or default_journal_path()),
         admin_ids=_ids(raw.get("admin_ids", ()), "admin_ids"),
         allowed_chat_ids=_ids(allowed, "allowed_chat_ids") if allowed not in (None, "") else None,
         rate_limit=limit,
@@ -117,7 +135,15 @@ def load_settings(env: Mapping[str, str], config_path: Path | None = None,
         webhook_url=raw.get("webhook_url") or None,
         listen=str(raw.get("listen", "0.0.0.0")),
         port=_int(raw.get("port", 8443), "port"),
+        database_url=_database_url(raw.get("database_url")),
     )
+
+
+def _database_url(value: Any) -> str | None:
+    text = str(value or "").strip()
+    if text and not text.startswith(("postgresql://", "postgres://", "sqlite://")):
+        raise SettingsError(f"database_url: {text.split('@')[-1]!r} is not like postgresql://user@host/dbname")
+    return text or None
 
 
 def _ids(value: Any, name: str) -> frozenset[int]:

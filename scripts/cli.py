@@ -247,9 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
     install.set_defaults(handler=cmd_model_install)
 
     from bot.command import configure_parser as configure_bot_parser
-    from scripts import brief, docs_check
+    from scripts import brief, db, docs_check
 
     brief.configure_parser(sub)
+    db.configure_parser(sub)
     docs_check.configure_parser(sub)
     configure_bot_parser(sub)
     return parser

@@ -66,3 +66,47 @@ def _write_documents(folder: Path, documents: dict[str, str]) -> Path:
 def write_documents():
     """A function writing small test documents (name → text) into a folder; returns the folder."""
     return _write_documents
+
+
+# ---- databases: the storage tests run on SQLite and on PostgreSQL ------------------------------
+# BINHDANG_TEST_DATABASE_URL names a PostgreSQL server the tests may create schemas in; without
+# it the PostgreSQL half is skipped, unless BINHDANG_TEST_REQUIRE_POSTGRES=1 (CI), where a
+# missing server is a failure.
+
+def postgres_server_url() -> str:
+    """The test PostgreSQL URL; skips (or fails, in CI) when there is none."""
+    url = os.environ.get("BINHDANG_TEST_DATABASE_URL", "")
+    if not url:
+        if os.environ.get("BINHDANG_TEST_REQUIRE_POSTGRES") == "1":
+            pytest.fail("BINHDANG_TEST_REQUIRE_POSTGRES=1 but BINHDANG_TEST_DATABASE_URL is not set")
+        pytest.skip("no PostgreSQL for tests: set BINHDANG_TEST_DATABASE_URL=postgresql://…")
+    return url
+
+
+@pytest.fixture
+def postgres_url():
+    """A PostgreSQL URL whose search_path is a fresh, empty schema, dropped afterwards."""
+    import uuid
+    from urllib.parse import quote
+
+    import psycopg
+
+    server = postgres_server_url()
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(server, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f'CREATE SCHEMA "{schema}"')
+    except psycopg.OperationalError as error:
+        pytest.fail(f"BINHDANG_TEST_DATABASE_URL is set but PostgreSQL does not answer: {error}")
+    separator = "&" if "?" in server else "?"
+    yield f"{server}{separator}options={quote(f'-c search_path={schema}')}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path) -> str:
+    """Where a storage test keeps its data: a SQLite file, then a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        return str(tmp_path / "bot.sqlite3")
+    return request.getfixturevalue("postgres_url")

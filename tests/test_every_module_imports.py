@@ -20,10 +20,11 @@ PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
 MODULES = sorted(
     f"{package}.{info.name}"
     for package in PACKAGES
-    for info in pkgutil.iter_modules([str(ROOT / package)])
+    for info in pkgutil.iter_modules([str(ROOT / package.replace(".", "/"))])
 )
 # Imported inside functions (slow to import, needed only for one file type or one command).
-LAZY_IMPORTS = ["trafilatura", "lxml.html.clean", "docx", "pypdf", "faiss", "sentence_transformers", "telegram.ext"]
+LAZY_IMPORTS = ["trafilatura", "lxml.html.clean", "docx", "pypdf", "faiss", "sentence_transformers", "telegram.ext",
+                "psycopg", "psycopg_pool"]
 
 
 @pytest.mark.parametrize("name", MODULES)

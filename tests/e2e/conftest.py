@@ -12,8 +12,8 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.holder import SearcherHolder
-from bot.journal import Journal
 from bot.settings import Settings
+from bot.storage import Storage, open_storage
 from fake_bot_api import TOKEN, FakeBotApi
 from index.build import build_index
 from index.searcher import open_index
@@ -96,7 +96,7 @@ def searcher(index_dir):
 class BotUnderTest:
     """The real Application, started without a poller; updates go in through `feed`."""
 
-    def __init__(self, api: FakeBotApi, settings: Settings, holder: SearcherHolder, journal: Journal) -> None:
+    def __init__(self, api: FakeBotApi, settings: Settings, holder: SearcherHolder, journal: Storage) -> None:
         self.api, self.settings, self.holder, self.journal = api, settings, holder, journal
         self.errors: list[BaseException] = []
         self.app = build_application(settings, holder, journal, updater=False)
@@ -136,7 +136,7 @@ def run_bot(fake_api, searcher, index_dir, docs_dir, tmp_path):
                       api_base_url=fake_api.base_url)
         values.update(settings_overrides)
         settings = Settings(**values)
-        journal = Journal(settings.journal_path)
+        journal = open_storage(settings.database)
         bot = BotUnderTest(fake_api, settings, holder, journal)
 
         async def main() -> None:
