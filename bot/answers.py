@@ -23,6 +23,7 @@ from bot.storage import QuestionRecord, Storage
 from index.errors import EmptyQuestion
 from index.normalise import matching_terms, strip_diacritics
 from index.types import Hit
+from knowledge import doctypes
 from knowledge.dates import format_date
 from knowledge.types import Passage, Source
 
@@ -33,7 +34,6 @@ MAX_TOPIC_CHARS = 200
 PER_PAGE = 3  # the best passage and two more, then "Xem thêm" pages of the same size
 SEARCH_K = 9  # enough for two "Xem thêm" pages after the answer
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)  # a letter or a digit in any script
-_DOC_TYPE_ORDER = ("law", "code", "decree", "circular", "decision", "plan", "guidance", "news")
 
 
 @dataclass(frozen=True)
@@ -336,4 +336,4 @@ def _invalid(question: str) -> str | None:
 
 
 def _source_order(source: Source) -> int:
-    return _DOC_TYPE_ORDER.index(source.doc_type) if source.doc_type in _DOC_TYPE_ORDER else len(_DOC_TYPE_ORDER)
+    return doctypes.listing_rank(source.doc_type)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from index.normalise import syllables_of
 from index.types import Hit
 from knowledge.citation import document_label
+from knowledge import doctypes
 from knowledge.dates import format_date
 from knowledge.types import Source
 from brief.extract import (
@@ -27,7 +28,7 @@ from brief.extract import (
     sentences,
 )
 
-LEGAL_TYPES = frozenset({"law", "decree", "circular", "decision", "resolution", "ordinance", "directive"})
+LEGAL_TYPES = doctypes.LEGAL_TYPES  # the one table of document types (knowledge.doctypes)
 GROUP_TITLES = {
     "legal": "Luật, nghị định và văn bản quy phạm pháp luật",
     "national": "Chiến lược, chương trình và đề án quốc gia",

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from knowledge import cleaning, loaders, metadata
+from knowledge import cleaning, doctypes, loaders, metadata
 from knowledge.citation import cite
 from knowledge.errors import DocumentsFolderError, UnreadableDocument
 from knowledge.splitting import split_text
@@ -89,7 +89,8 @@ def passages_of(source: Source, text: str) -> tuple[Passage, ...]:
     """Split a source's clean text into cited passages."""
     passages = []
     taken: set[str] = set()
-    for ordinal, piece in enumerate(split_text(text)):
+    news = doctypes.kind_of(source) == doctypes.NEWS
+    for ordinal, piece in enumerate(split_text(text, news=news, title=source.title)):
         passages.append(
             Passage(
                 id=passage_id(source.id, piece.location, piece.text, ordinal, taken),
@@ -98,7 +99,8 @@ def passages_of(source: Source, text: str) -> tuple[Passage, ...]:
                 text=piece.text,
                 location=piece.location,
                 section=piece.section,
-                citation=cite(source, piece.location),
+                citation=cite(source, piece.location, piece.role),
+                role=piece.role,
             )
         )
     return tuple(passages)
@@ -112,6 +114,8 @@ def ingest_file(path: Path, entry: dict) -> Document:
     if len(text.strip()) < 40:
         raise UnreadableDocument("gần như không có nội dung sau khi làm sạch")
     source = replace(metadata.source_from(entry, path.name, text), content_hash=content_hash(data))
+    if not source.published and (entry.get("text_kind") == "web-page" or raw.kind == "html"):
+        source = replace(source, published=metadata.posted_date(raw.text))
     passages = passages_of(source, text)
     if not passages:
         raise UnreadableDocument("không tách được đoạn nào")

@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
+from knowledge import doctypes, signature
 from knowledge.cleaning import normalise_whitespace, strip_markup_residue
 from knowledge.errors import DocumentsFolderError
 from knowledge.types import Source
@@ -73,31 +74,10 @@ def _nfc(value: object) -> object:
 
 _HEADER_LINES = 30
 
-# Longest first, so "BỘ LUẬT" wins over "LUẬT" and "THÔNG TƯ LIÊN TỊCH" over "THÔNG TƯ".
-_TYPE_WORDS = {
-    "THÔNG TƯ LIÊN TỊCH": "circular",
-    "NGHỊ QUYẾT": "resolution",
-    "QUYẾT ĐỊNH": "decision",
-    "NGHỊ ĐỊNH": "decree",
-    "HƯỚNG DẪN": "guidance",
-    "THÔNG BÁO": "notice",
-    "THÔNG TƯ": "circular",
-    "KẾ HOẠCH": "plan",
-    "CÔNG VĂN": "letter",
-    "PHÁP LỆNH": "ordinance",
-    "CHỈ THỊ": "directive",
-    "BÁO CÁO": "report",
-    "BỘ LUẬT": "law",
-    "LUẬT": "law",
-}
+# Header words and number codes of document types come from the one table (knowledge.doctypes).
+_TYPE_WORDS = doctypes.HEADER_WORDS
 _TYPE_LINE = re.compile(r"^(" + "|".join(_TYPE_WORDS) + r")(?=$|\s)\s*(.*)$")
-
-# The type code inside a document number ("25/2025/NĐ-CP" → NĐ).
-_TYPE_CODES = {
-    "NĐ": "decree", "QĐ": "decision", "TT": "circular", "TTLT": "circular", "KH": "plan",
-    "HD": "guidance", "HĐ": "guidance", "CT": "directive", "NQ": "resolution", "TB": "notice",
-    "BC": "report", "PL": "ordinance",
-}
+_TYPE_CODES = doctypes.NUMBER_CODES
 
 # The issuer code at the end of a national document number ("NĐ-CP" → CP).
 _ISSUER_CODES = {
@@ -173,7 +153,37 @@ def metadata_from_text(text: str, file_name: str) -> dict:
         if doc_type:
             meta["doc_type"] = doc_type
     meta.setdefault("title", humanise_file_name(file_name))
+    signer = signer_from_text(text)
+    if signer.name:
+        meta["signer"] = signer.name
+    if signer.title:
+        meta["signer_title"] = signer.title
     return meta
+
+
+def signer_from_text(text: str) -> signature.Signer:
+    """Who signed the document, read from its signature block (empty when it has none)."""
+    lines = [line.strip() for line in normalise_whitespace(strip_markup_residue(unicodedata.normalize("NFC", text))).split("\n")]
+    tail = signature.split_tail([line for line in lines if line])
+    return signature.parse_signer(tail.signature)
+
+
+# "Thứ ba - 21/03/2023 17:04", "Ngày đăng tin: 07/03/2018", "Ngày đăng: 21/3/2023": when a page was posted.
+_POSTED = re.compile(
+    r"^(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật)\s*[-,|]?\s*"
+    r"|.{0,60}?(?:ngày\s+đăng(?:\s+tin)?|đăng\s+ngày|ngày\s+xuất\s+bản|cập\s+nhật\s+ngày)\s*:?\s*)"
+    r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})\b",
+    re.IGNORECASE,
+)
+
+
+def posted_date(raw_text: str) -> str:
+    """The ISO date a web page says it was posted ('Ngày đăng tin: 07/03/2018' → '2018-03-07'), else ''."""
+    for line in unicodedata.normalize("NFC", raw_text).split("\n")[:80]:
+        match = _POSTED.search(" ".join(line.split()))
+        if match:
+            return iso_date(match["year"], match["month"], match["day"])
+    return ""
 
 
 def _header_lines(text: str) -> list[str]:
@@ -369,6 +379,7 @@ def humanise_file_name(file_name: str) -> str:
 _SOURCE_FIELDS = (
     "title", "issuer", "number", "issued", "doc_type", "text_kind", "place",
     "effective", "note", "status", "capture_note", "about_document",
+    "signer", "signer_title", "site", "published",
 )
 
 

@@ -23,6 +23,10 @@ class Source:
     capture_note: str = ""  # how the file was captured: for admins, never shown to readers
     excerpt: bool = False
     about_document: str = ""
+    signer: str = ""  # who signed: "Trần Thị Diệu Thúy" (from the signature block, or the manifest)
+    signer_title: str = ""  # the authority lines above the name: "KT. CHỦ TỊCH, PHÓ CHỦ TỊCH"
+    site: str = ""  # for a news page: the site that published it (manifest), else its issuer is shown
+    published: str = ""  # for a news page: the date it was posted (ISO), when the page says so
     file: str = ""
     content_hash: str = ""
 
@@ -46,6 +50,7 @@ class Passage:
     location: str = ""  # "Điều 5 khoản 3", "mục II.2", "" for an unstructured page
     section: str = ""  # key of the whole Điều / top-level section this passage belongs to
     citation: str = ""  # a line a person can read: title, number, issuer, date, location
+    role: str = "body"  # knowledge.roles: letterhead, preamble, body, execution, signature, recipients
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict:

@@ -207,10 +207,12 @@ def test_iso_date_handles_blank_and_impossible_parts() -> None:
             "number": "/KH-KHCN", "issued": "2024-04", "place": "Bắc Giang", "doc_type": "plan",
             "title": "Kế hoạch thực hiện công tác bình đẳng giới và phòng ngừa, ứng phó với bạo lực trên cơ sở giới "
                      "năm 2024",
+            "signer": "Triệu Ngọc Trung", "signer_title": "KT. GIÁM ĐỐC, PHÓ GIÁM ĐỐC",
         }),
         ("ha-nam-sct-2020.txt", {
             "number": "/KH-SCT", "issued": "2020-03", "place": "Hà Nam", "doc_type": "plan",
             "title": "Kế hoạch triển khai công tác bình đẳng giới năm 2020",
+            "signer": "Đinh Văn An", "signer_title": "GIÁM ĐỐC",
         }),
         ("tp-hcm-ubnd-2025.txt", {
             "number": "174/KH-UBND", "issued": "2025-11-18", "place": "Thành phố Hồ Chí Minh", "doc_type": "plan",
@@ -218,11 +220,14 @@ def test_iso_date_handles_blank_and_impossible_parts() -> None:
             "title": "Kế hoạch triển khai các nhiệm vụ trọng tâm cuối năm 2025 lĩnh vực bình đẳng giới và “Tháng hành "
                      "động vì bình đẳng giới và phòng ngừa, ứng phó với bạo lực trên cơ sở giới” trên địa bàn Thành "
                      "phố Hồ Chí Minh",
+            "signer": "Trần Thị Diệu Thúy", "signer_title": "KT. CHỦ TỊCH, PHÓ CHỦ TỊCH",
         }),
         ("nd-25-2025-bo-noi-vu.txt", {
             "number": "25/2025/NĐ-CP", "issued": "2025-02-21", "place": "Hà Nội", "doc_type": "decree",
             "issuer": "Chính phủ",
             "title": "Nghị định quy định chức năng, nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ Nội vụ",
+            # The signature glued after the last Điều in the web copy ("… | KT. THỦ TƯỚNG PHÓ THỦ TƯỚNG …").
+            "signer": "Nguyễn Hòa Bình", "signer_title": "KT. THỦ TƯỚNG, PHÓ THỦ TƯỚNG",
         }),
     ],
 )

@@ -65,8 +65,11 @@ def test_plan_sections_are_cited_by_their_numbering_and_never_a_lone_heading():
         assert len(piece.text.splitlines()) > 1 or len(piece.text) > 80
 
 
-def test_distribution_list_after_noi_nhan_is_not_a_passage():
-    assert all("Lưu: VT" not in p.text for p in split_text(PLAN))
+def test_distribution_list_after_noi_nhan_is_its_own_recipients_passage():
+    pieces = split_text(PLAN)
+    with_list = [p for p in pieces if "Lưu: VT" in p.text]
+    assert len(with_list) == 1 and with_list[0].role == "recipients" and with_list[0].text.startswith("Nơi nhận:")
+    assert all(p.role != "recipients" for p in pieces if p is not with_list[0])
 
 
 def test_a_paragraph_broken_by_a_page_break_is_joined_again():
