@@ -9,15 +9,11 @@ import re
 from collections.abc import Callable, Iterable
 from html import escape as _escape
 
+from knowledge.sentences import sentence_spans
+
 TELEGRAM_LIMIT = 4096
 SHORT_PASSAGE_CHARS = 600  # the passages after the best one are cut to this, at a word boundary
 MAX_BOLD_SENTENCES = 2
-
-# A sentence ends at . ? ! ; : followed by white space, or at a line break: legal texts put each
-# khoản/điểm on its own line, and those lines are the natural units to highlight.
-_SENTENCE_END = re.compile(r"(?<=[.?!;:])\s+|\n")
-# "3.", "a)", "II.", "Điều 6." end in a full stop but only number what follows.
-_ENUMERATOR = re.compile(r"(?:Điều\s+\d+\w*|Chương\s+\w+|[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]", re.IGNORECASE)
 
 
 def escape(text: str) -> str:
@@ -26,18 +22,9 @@ def escape(text: str) -> str:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences of `text`, white space between them excluded."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.group() != "\n" and _ENUMERATOR.fullmatch(text[start:match.start()]):
-            continue  # keep "3. Bình đẳng giới là …" whole
-        if text[start:match.start()].strip():
-            spans.append((start, match.start()))
-        start = match.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
+    """(start, end) spans of the sentences of `text` (knowledge.sentences: the one splitter;
+    each khoản/điểm line is a unit of its own, its numbering kept with it)."""
+    return sentence_spans(text)
 
 
 def relevant_spans(text: str, question_terms: set[str],

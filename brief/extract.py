@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 from index.normalise import match_key, plain_key
 from index.tokenise import split_protected
+from knowledge.sentences import split_sentences
 
-# A sentence ends at . ; ! ? after a letter (not "Điều 5." or "1."), before a capital or an opening mark.
-_SENTENCE_END = re.compile(r"(?<=[^\W\d_][.;!?])\s+(?=[“\"(]?[A-ZĐÀ-Ỹ])")
 _LIST_MARK = re.compile(r"^(?:[-–•+]\s*|\d+(?:\.\d+)*\.\s+|[a-zđ]\)\s*)")
 
 
@@ -63,15 +62,8 @@ _FIGURE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a passage, each a verbatim slice of it (one line holds one or more)."""
-    found: list[str] = []
-    for line in text.split("\n"):
-        start = 0
-        for match in _SENTENCE_END.finditer(line):
-            found.append(line[start : match.start()].strip())
-            start = match.end()
-        found.append(line[start:].strip())
-    return [sentence for sentence in found if sentence]
+    """The sentences of a passage, each a verbatim slice of it (knowledge.sentences: the one splitter)."""
+    return split_sentences(text)
 
 
 def figures_in(sentence: str) -> list[Figure]:
