@@ -232,7 +232,7 @@ class Services:
         return Handout(
             file_name=f"tai-lieu-{_slug(topic)}.docx",
             data=data,
-            caption=messages.handout_caption(brief.title, len(brief.sources), len(brief.questions)),
+            caption=messages.handout_caption(brief.title, len(brief.sources), len(brief.quiz)),
         )
 
     def reindex_refusal(self) -> list[Outgoing] | None:

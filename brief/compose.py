@@ -1,102 +1,117 @@
-"""A topic becomes a trainers' brief: relevant passages gathered, grouped, merged, mined for figures and questions.
+"""A topic becomes a trainers' handout: what to quote, grouped by sub-topic, mined for figures and a quiz.
 
-Only quotations from the knowledge base go into a brief; nothing is paraphrased or invented.
+Deciding what goes in lives here; how it looks lives in brief/document.py and brief/slides.py.
+Only quotations from the knowledge base go into a handout; nothing is paraphrased or invented.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from index.normalise import syllables_of
 from index.types import Hit
-from knowledge.citation import document_label
 from knowledge import doctypes
+from knowledge.citation import document_label
 from knowledge.dates import format_date
-from knowledge.types import Source
+from knowledge.types import Passage, Source
 from brief.extract import (
     FIGURE_KIND_NAMES,
-    Question,
-    definition_question,
+    cites_another_document,
+    clause_around,
     figure_key,
-    figure_question,
     figures_in,
     phrase_key,
-    provision_question,
     same_text,
     sentences,
 )
+from brief.programmes import ProgrammeNames
+from brief.units import Unit, heading_title, legal_units, plan_units
 
 LEGAL_TYPES = doctypes.LEGAL_TYPES  # the one table of document types (knowledge.doctypes)
-GROUP_TITLES = {
-    "legal": "Luật, nghị định và văn bản quy phạm pháp luật",
-    "national": "Chiến lược, chương trình và đề án quốc gia",
-    "local": "Kế hoạch của tỉnh, thành phố, quận, huyện",
+# Where a quotation stands in a sub-topic: legal texts in their listing order (law, code, decree,
+# circular, decision), then national programmes, then local plans.
+NATIONAL_RANK = len(doctypes.LISTING_ORDER) + 1
+LOCAL_RANK = NATIONAL_RANK + 1
+# Parts of a document that say nothing a trainer teaches (knowledge.roles).
+SKIPPED_ROLES = frozenset({"letterhead", "signature", "recipients", "execution"})
+TIER_NAMES = {"legal": "Văn bản quy phạm pháp luật", "national": "Chương trình, chiến lược quốc gia", "local": "Kế hoạch địa phương"}
+STATUS_NOTES = {
+    "historical": "kế hoạch/báo cáo của một kỳ đã kết thúc: là tư liệu về những gì đã được quyết định",
+    "check": "chưa kiểm tra hiệu lực",
 }
-SEARCH_DEPTH = 30
-MAX_PASSAGES = 24
-MAX_FIGURES = 40
-MAX_QUESTIONS = 10
-MIN_QUESTIONS = 5
-# A hit that only shares the topic's words (not the phrase) must score near the best.
-RELATIVE_SCORE = 0.5
-
-# National programmes as provincial plans name them; the name is the merge key across provinces.
-_NATIONAL = re.compile(
-    r"Chiến lược quốc gia về bình đẳng giới(?:\s+giai đoạn\s+\d{4}\s?[-–]\s?\d{4})?"
-    r"|Chương trình\s+(?:hành động quốc gia|mục tiêu quốc gia|phòng ngừa|truyền thông|truyền thống|“)"
-    r"[^,;.:\n”]{0,140}?(?:giai đoạn[^,;.:\n]{0,12}?\d{4}\s?[-–]\s?\d{4}|đến năm \d{4}|”)"
-    r"|Đề án\s+“[^”]{5,200}”(?:\s+giai đoạn\s+\d{4}\s?[-–]\s?\d{4})?"
+SEARCH_DEPTH = 40
+RELATIVE_SCORE = 0.45  # a passage without the topic's phrase must score near the best
+QUOTE_WORDS = 2100  # quotations of a broad topic: with figures, quiz and sources, 6–10 A4 pages
+MAX_UNITS_PER_PASSAGE = 3
+MIN_UNIT_WORDS = 6
+MAX_SUBTOPICS = 6
+MERGE_SIMILARITY = 0.22  # cosine of two sub-topics' words above which they are one sub-topic
+MAX_FIGURES = 14
+FIGURE_KINDS = ("percent", "quantity", "period", "deadline", "date")
+OTHER_TITLE = "Các nội dung liên quan khác"
+# Letterheads, signatures and closing formulas say nothing a trainer teaches.
+_BOILERPLATE = re.compile(
+    r"^(?:Số\s*:|CỘNG HÒA|Độc lập|Trên đây là|Nơi nhận|KT\.|TM\.|[^,]{2,60},\s*ngày\s+(?:\d|tháng))"
 )
 
 
 class NothingFound(LookupError):
-    """The knowledge base holds nothing on the topic: no brief is made."""
+    """The knowledge base holds nothing on the topic: no handout is made."""
 
 
 @dataclass(frozen=True)
 class Quote:
-    """A verbatim quotation and every place that says it (several when documents repeat each other)."""
+    """A verbatim quotation (whole sentences or a whole khoản) and every place that says it."""
 
     text: str
-    citations: tuple[str, ...]
+    citations: tuple[str, ...]  # the first is where `text` stands verbatim
     source_ids: tuple[str, ...]
     passage_ids: tuple[str, ...]
-    label: str = ""  # a heading for the quote, e.g. the national programme's name
+    tier: str = "local"  # legal, national, local
+    context: str = ""  # the heading it stands under in its document, e.g. "Điều 139. Nghỉ thai sản"
+    programme: str = ""  # the agreed name of the national programme it cites, if any
+    notes: tuple[str, ...] = ()  # currency notes of its documents, from the manifest
 
 
 @dataclass(frozen=True)
 class Section:
-    """One kind of source (laws, national programmes, local plans) and its quotations."""
+    """A sub-topic: its quotations, laws first, then national programmes, then local plans."""
 
-    key: str
     title: str
     quotes: tuple[Quote, ...]
 
 
 @dataclass(frozen=True)
 class FigureItem:
-    """A figure or date, the sentence it stands in (verbatim) and where that sentence is cited."""
+    """A figure or date with the words around it (a verbatim clause) and where it is said."""
 
     value: str
     kind: str
-    sentence: str
+    excerpt: str  # the clause holding the figure: what it measures, verbatim
     citations: tuple[str, ...]
+    passage_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class ReviewItem:
-    """A review question; its answer is a quotation."""
+class QuizItem:
+    """A multiple-choice question: four options, one quoted from the cited passage."""
 
     question: str
-    answer: str
-    citations: tuple[str, ...]
+    options: tuple[str, ...]  # A–D
+    answer: int  # index of the right option
+    kind: str  # what is asked: percent, quantity, period, date, agency, document, definition
+    citation: str
+    passage_id: str
+    evidence: str  # the sentence the right option is quoted from
 
 
 @dataclass(frozen=True)
 class SourceRow:
-    """A document used by the brief, as listed in its table of sources."""
+    """A document used by the handout, as listed in its table of sources."""
 
     id: str
     title: str
@@ -105,6 +120,8 @@ class SourceRow:
     issued: str  # as Vietnamese readers write it
     note: str
     excerpt: bool
+    label: str = ""  # name, number, issuer and date in one line
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,8 +133,9 @@ class Brief:
     made_on: str
     sections: tuple[Section, ...]
     figures: tuple[FigureItem, ...]
-    questions: tuple[ReviewItem, ...]
+    quiz: tuple[QuizItem, ...] = ()
     sources: tuple[SourceRow, ...] = field(default=())
+    programmes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # agreed name, variants merged under it
 
 
 def compose_brief(searcher, topic: str, *, k: int = SEARCH_DEPTH, today: dt.date | None = None) -> Brief:
@@ -129,176 +147,276 @@ def compose_brief(searcher, topic: str, *, k: int = SEARCH_DEPTH, today: dt.date
     hits = [] if result.abstained else relevant_hits(topic, list(result.hits))
     if not hits:
         raise NothingFound(f"Không tìm thấy nội dung nào về «{topic}» trong cơ sở tri thức.")
-    sections = group_quotes(hits)
-    figures = collect_figures(hits)
-    questions = review_questions(hits)
+    passages: list[Passage] = list(searcher.passages)
+    weights = term_weights(passages)
+    names = ProgrammeNames.from_texts((passage.source_id, passage.text) for passage in passages)
+    candidates = scored_units(topic, hits, weights)
+    quotes = choose_quotes(candidates, names)
+    # The topic's own words are in every quotation: they say nothing about which sub-topic it is.
+    sections = group_by_subtopic(quotes, {**weights, **{term: 0.0 for term in syllables_of(topic, marked=True)}})
+    figures = collect_figures(candidates)
+    quiz: tuple[QuizItem, ...] = ()
     used = _used_source_ids(sections)
     sources = tuple(source_row(searcher.sources[source_id]) for source_id in used)
-    made_on = format_date((today or dt.date.today()).isoformat())
+    cited = {quote.programme for section in sections for quote in section.quotes if quote.programme}
+    programmes = tuple(
+        (programme.name, programme.variants[1:]) for programme in names.programmes if programme.name in cited
+    )
     return Brief(
         title=f"Tài liệu tập huấn: {topic}",
         topic=topic,
-        made_on=made_on,
+        made_on=format_date((today or dt.date.today()).isoformat()),
         sections=sections,
         figures=figures,
-        questions=questions,
+        quiz=quiz,
         sources=sources,
+        programmes=programmes,
     )
 
 
 def relevant_hits(topic: str, hits: list[Hit]) -> list[Hit]:
-    """Hits that contain the topic as a phrase, or all its words and a score near the best."""
+    """Hits that contain the topic as a phrase, or score near the best (by words or by meaning)."""
     if not hits:
         return []
     phrase = phrase_key(topic)
-    words = set(syllables_of(topic, marked=True))
     best = max(hit.score for hit in hits)
     kept = []
     for hit in hits:
-        text = phrase_key(hit.passage.text)
-        has_phrase = bool(phrase) and f" {phrase} " in f" {text} "
-        has_words = bool(words) and words <= set(syllables_of(hit.passage.text, marked=True))
-        if has_phrase or (has_words and hit.score >= RELATIVE_SCORE * best):
+        has_phrase = bool(phrase) and f" {phrase} " in f" {phrase_key(hit.passage.text)} "
+        if has_phrase or hit.score >= RELATIVE_SCORE * best:
             kept.append(hit)
-    return kept[:MAX_PASSAGES]
+    return kept
 
 
-def source_group(source: Source) -> str:
-    """'legal', 'national' or 'local': where a source's passages go in the brief."""
-    if source.doc_type in LEGAL_TYPES:
+def term_weights(passages: list[Passage]) -> dict[str, float]:
+    """Inverse document frequency of each content syllable over the whole knowledge base."""
+    counts: Counter[str] = Counter()
+    for passage in passages:
+        counts.update(set(syllables_of(passage.text, marked=True)))
+    total = max(len(passages), 1)
+    return {term: math.log(1 + total / count) for term, count in counts.items()}
+
+
+def coverage(topic_terms: list[str], text: str, weights: dict[str, float]) -> float:
+    """Share of the topic's weighted content syllables a text contains."""
+    if not topic_terms:
+        return 0.0
+    present = set(syllables_of(text, marked=True))
+    default = max(weights.values(), default=1.0)
+    total = sum(weights.get(term, default) for term in topic_terms)
+    return sum(weights.get(term, default) for term in topic_terms if term in present) / total
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A unit that may be quoted, with its passage, source, search rank and relevance."""
+
+    unit: Unit
+    passage: Passage
+    source: Source
+    rank: int
+    score: float
+
+
+def source_tier(source: Source) -> str:
+    """'legal', 'national' or 'local': where a document's quotations stand in a sub-topic."""
+    if doctypes.kind_of(source) == doctypes.LEGAL:
         return "legal"
     if source.place.strip().lower() == "việt nam":
         return "national"
     return "local"
 
 
-def merge_quotes(items: list[tuple[str, str, str, str]], label_of=None) -> list[Quote]:
-    """(text, citation, source id, passage id) → quotes, near-identical texts merged with all their citations."""
-    merged: list[dict] = []
-    for text, citation, source_id, passage_id in items:
-        key = label_of(text) if label_of else None
-        for quote in merged:
-            if (key is not None and quote["key"] == key) or (key is None and same_text(quote["text"], text)):
-                if citation not in quote["citations"]:
-                    quote["citations"].append(citation)
-                    quote["sources"].append(source_id)
-                    quote["passages"].append(passage_id)
-                break
-        else:
-            merged.append(
-                {"text": text, "key": key, "citations": [citation], "sources": [source_id], "passages": [passage_id]}
-            )
-    return [
-        Quote(
-            text=quote["text"],
-            citations=tuple(quote["citations"]),
-            source_ids=tuple(quote["sources"]),
-            passage_ids=tuple(quote["passages"]),
-        )
-        for quote in merged
-    ]
-
-
-def group_quotes(hits: list[Hit]) -> tuple[Section, ...]:
-    """Passages by kind of source (laws first), plus the national programmes the local plans cite."""
-    grouped: dict[str, list[tuple[str, str, str, str]]] = {key: [] for key in GROUP_TITLES}
-    rank: dict[str, int] = {}
-    ordinals = {hit.passage.id: hit.passage.ordinal for hit in hits}
-    for hit in hits:
-        rank.setdefault(hit.source.id, len(rank))
-        item = (hit.passage.text, hit.passage.citation, hit.source.id, hit.passage.id)
-        grouped[source_group(hit.source)].append(item)
-    # Documents by their best rank; within one, reading order keeps a law's articles in sequence.
-    for key in grouped:
-        grouped[key].sort(key=lambda item: (rank[item[2]], ordinals[item[3]]))
-    national = merge_quotes(grouped["national"]) + national_mentions(hits)
-    sections = []
-    for key, title in GROUP_TITLES.items():
-        quotes = national if key == "national" else merge_quotes(grouped[key])
-        if quotes:
-            sections.append(Section(key, title, tuple(quotes)))
-    return tuple(sections)
-
-
-def national_mentions(hits: list[Hit]) -> list[Quote]:
-    """Sentences of local plans that cite a national programme, merged by the programme's name."""
-    found: dict[str, dict] = {}
-    for hit in hits:
-        if source_group(hit.source) != "local":
+def scored_units(topic: str, hits: list[Hit], weights: dict[str, float]) -> list[Candidate]:
+    """Every quotable unit of the gathered passages, scored by its passage's rank and its own relevance."""
+    topic_terms = list(dict.fromkeys(syllables_of(topic, marked=True)))
+    phrase = phrase_key(topic)
+    best = max(hit.score for hit in hits) or 1.0
+    found = []
+    for rank, hit in enumerate(hits):
+        if getattr(hit.passage, "role", "body") in SKIPPED_ROLES:
             continue
-        for sentence in sentences(hit.passage.text):
-            for match in _NATIONAL.finditer(sentence):
-                key = phrase_key(match.group(0)).replace(" 20", "-20")
-                entry = found.setdefault(
-                    key, {"label": match.group(0), "text": sentence, "citations": [], "sources": [], "passages": []}
-                )
-                if hit.passage.citation not in entry["citations"]:
-                    entry["citations"].append(hit.passage.citation)
-                    entry["sources"].append(hit.source.id)
-                    entry["passages"].append(hit.passage.id)
-    return [
-        Quote(
-            text=entry["text"],
-            citations=tuple(entry["citations"]),
-            source_ids=tuple(entry["sources"]),
-            passage_ids=tuple(entry["passages"]),
-            label=entry["label"],
+        legal = source_tier(hit.source) == "legal"
+        units = legal_units(hit.passage.text) if legal else plan_units(hit.passage.text)
+        for unit in units:
+            if len(unit.text.split()) < MIN_UNIT_WORDS or _BOILERPLATE.match(unit.text):
+                continue
+            share = coverage(topic_terms, unit.text, weights)
+            if phrase and f" {phrase} " in f" {phrase_key(unit.text)} ":
+                share = 1.0
+            score = (hit.score / best) * (0.35 + 0.65 * share)
+            found.append(Candidate(unit, hit.passage, hit.source, rank, score))
+    return found
+
+
+def currency_notes(source: Source) -> tuple[str, ...]:
+    """What a reader must know about a document's currency: the manifest's note, else its status."""
+    if source.note:
+        return (source.note,)
+    if source.status in STATUS_NOTES:
+        return (STATUS_NOTES[source.status],)
+    return ()
+
+
+def sentence_keys(text: str) -> list[str]:
+    """The sentences of a text as comparison keys (tone-folded words), for 'never print it twice'."""
+    return [key for key in (phrase_key(sentence) for sentence in sentences(text)) if len(key.split()) >= 4]
+
+
+def choose_quotes(candidates: list[Candidate], names: ProgrammeNames) -> list[tuple[Quote, float, int]]:
+    """The best units up to the word budget, each sentence once; repeats merged with all their citations."""
+    chosen: list[dict] = []
+    printed: set[str] = set()
+    per_passage: Counter[str] = Counter()
+    words = 0
+    for candidate in sorted(candidates, key=lambda c: -c.score):
+        text = candidate.unit.text
+        citation = candidate.passage.citation
+        twin = next((quote for quote in chosen if same_text(quote["text"], text)), None)
+        if twin is not None:
+            if candidate.source.id not in twin["sources"]:
+                twin["citations"].append(citation)
+                twin["sources"].append(candidate.source.id)
+                twin["passages"].append(candidate.passage.id)
+                twin["notes"].extend(n for n in currency_notes(candidate.source) if n not in twin["notes"])
+            continue
+        keys = sentence_keys(text)
+        if words >= QUOTE_WORDS or per_passage[candidate.passage.id] >= MAX_UNITS_PER_PASSAGE:
+            continue
+        if any(key in printed for key in keys):
+            continue  # a sentence already quoted is not printed again
+        printed.update(keys)
+        per_passage[candidate.passage.id] += 1
+        words += len(text.split())
+        tier = source_tier(candidate.source)
+        found = names.find(text)
+        programme = found[0].name if found else ""
+        if tier == "local" and programme:
+            tier = "national"  # a plan's sentence about a national programme stands with the programme
+        chosen.append(
+            {
+                "text": text, "citations": [citation], "sources": [candidate.source.id],
+                "passages": [candidate.passage.id], "tier": tier, "context": candidate.unit.heading,
+                "programme": programme, "notes": list(currency_notes(candidate.source)),
+                "score": candidate.score, "rank": candidate.rank,
+                "order": (candidate.rank, candidate.passage.ordinal, candidate.unit.start),
+                "type": candidate.source.doc_type,
+            }
         )
-        for entry in found.values()
+    return [
+        (
+            Quote(
+                text=item["text"], citations=tuple(item["citations"]), source_ids=tuple(item["sources"]),
+                passage_ids=tuple(item["passages"]), tier=item["tier"], context=item["context"],
+                programme=item["programme"], notes=tuple(item["notes"]),
+            ),
+            item["score"],
+            _tier_rank(item["tier"], item["type"]),
+        )
+        for item in chosen
     ]
 
 
-def collect_figures(hits: list[Hit]) -> tuple[FigureItem, ...]:
-    """Figures and dates of the gathered passages, each with its sentence; repeats merged."""
-    items: dict[str, FigureItem] = {}
-    for hit in hits:
-        for sentence in sentences(hit.passage.text):
-            for figure in figures_in(sentence):
-                key = figure_key(figure)
-                item = items.get(key)
-                if item is None:
-                    items[key] = FigureItem(figure.value, figure.kind, sentence, (hit.passage.citation,))
-                elif hit.passage.citation not in item.citations:
-                    items[key] = FigureItem(item.value, item.kind, item.sentence, item.citations + (hit.passage.citation,))
-    # Percentages, quantities and dates first: numbers of documents are the least telling.
-    order = {kind: rank for rank, kind in enumerate(FIGURE_KIND_NAMES)}
-    ranked = sorted(items.values(), key=lambda item: order.get(item.kind, len(order)))
-    return tuple(ranked[:MAX_FIGURES])
+def _tier_rank(tier: str, doc_type: str) -> int:
+    if tier == "legal":
+        return doctypes.listing_rank(doc_type)
+    return NATIONAL_RANK if tier == "national" else LOCAL_RANK
 
 
-def review_questions(hits: list[Hit]) -> tuple[ReviewItem, ...]:
-    """5–10 questions: definitions first, then figures and dates, then what an article provides."""
-    definitions: list[tuple[Question, str]] = []
-    figures: list[tuple[Question, str]] = []
-    provisions: list[tuple[Question, str]] = []
-    for hit in hits:
-        document = document_label_short(hit.source)
-        for sentence in sentences(hit.passage.text):
-            question = definition_question(sentence)
-            if question:
-                definitions.append((question, hit.passage.citation))
-            # One question per sentence: two blanks in one answer would read as a riddle.
-            for figure in figures_in(sentence):
-                question = figure_question(figure, document)
-                if question:
-                    figures.append((question, hit.passage.citation))
-                    break
-        question = provision_question(hit.passage.text, document)
-        if question:
-            provisions.append((question, hit.passage.citation))
-    chosen: list[ReviewItem] = []
-    for pool, limit in ((definitions, 4), (figures, MAX_QUESTIONS), (provisions, MAX_QUESTIONS)):
-        taken = 0
-        for question, citation in pool:
-            if len(chosen) >= MAX_QUESTIONS or taken >= limit:
-                break
-            if pool is provisions and len(chosen) >= MIN_QUESTIONS:
-                break
-            if any(same_text(item.answer, question.answer) or item.question == question.question for item in chosen):
+def _vector(text: str, weights: dict[str, float]) -> dict[str, float]:
+    counts = Counter(syllables_of(text, marked=True))
+    return {term: count * weights.get(term, 1.0) for term, count in counts.items()}
+
+
+def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
+    dot = sum(value * second.get(term, 0.0) for term, value in first.items())
+    norm = math.sqrt(sum(v * v for v in first.values())) * math.sqrt(sum(v * v for v in second.values()))
+    return dot / norm if norm else 0.0
+
+
+def group_by_subtopic(chosen: list[tuple[Quote, float, int]], weights: dict[str, float]) -> tuple[Section, ...]:
+    """Quotations grouped by what they are about, each group ordered law → decree → programme → plan."""
+    # Seeds: a law's khoản stay under their Điều, a programme's mentions under its agreed name.
+    seeds: dict[str, list[tuple[Quote, float, int]]] = {}
+    for item in chosen:
+        quote = item[0]
+        key = f"p:{quote.programme}" if quote.tier == "national" else f"c:{quote.source_ids[0]}:{quote.context}"
+        seeds.setdefault(key, []).append(item)
+    groups = list(seeds.values())
+
+    def words_of(group: list[tuple[Quote, float, int]]) -> dict[str, float]:
+        return _vector(" ".join(f"{q.context} {q.programme} {q.text}" for q, _, _ in group), weights)
+
+    vectors = [words_of(group) for group in groups]
+    seed_similarity = [[_cosine(a, b) for b in vectors] for a in vectors]
+    members = [[index] for index in range(len(groups))]
+
+    def linkage(first: list[int], second: list[int]) -> float:
+        # Average linkage over the seeds: a merged group does not drift towards the common words.
+        return sum(seed_similarity[i][j] for i in first for j in second) / (len(first) * len(second))
+
+    while len(members) > 1:
+        best, pair = -1.0, (0, 1)
+        for i in range(len(members)):
+            for j in range(i + 1, len(members)):
+                similarity = linkage(members[i], members[j])
+                if similarity > best:
+                    best, pair = similarity, (i, j)
+        if best < MERGE_SIMILARITY and len(members) <= MAX_SUBTOPICS:
+            break
+        i, j = pair
+        members[i] = members[i] + members[j]
+        del members[j]
+    groups = [[item for index in group for item in groups[index]] for group in members]
+    sections: dict[str, list[tuple[Quote, float, int]]] = {}
+    for group in sorted(groups, key=lambda g: -max(score for _, score, _ in g)):
+        sections.setdefault(subtopic_title(group), []).extend(group)
+    return tuple(
+        Section(title, tuple(quote for quote, _, _ in sorted(items, key=lambda item: (item[2], -item[1]))))
+        for title, items in sections.items()
+    )
+
+
+def subtopic_title(group: list[tuple[Quote, float, int]]) -> str:
+    """A sub-topic's heading: the title of its best law article, else of its best plan heading or programme."""
+    by_score = sorted(group, key=lambda item: -item[1])
+    for wanted in ("legal", "local", "national"):
+        for quote, _, _ in by_score:
+            if quote.tier != wanted:
                 continue
-            chosen.append(ReviewItem(question.question, question.answer, (citation,)))
-            taken += 1
-    return tuple(chosen)
+            title = heading_title(quote.context) if quote.context else ""
+            if wanted == "national" and quote.programme:
+                title = quote.programme
+            if title:
+                return title[:1].upper() + title[1:]
+    return OTHER_TITLE
+
+
+def collect_figures(candidates: list[Candidate]) -> tuple[FigureItem, ...]:
+    """Figures and dates of the relevant units, each with the clause that says what it measures."""
+    items: dict[str, FigureItem] = {}
+    order: dict[str, float] = {}
+    for candidate in sorted(candidates, key=lambda c: -c.score):
+        for sentence in sentences(candidate.unit.text):
+            for figure in figures_in(sentence):
+                if figure.kind not in FIGURE_KINDS or (figure.kind == "date" and cites_another_document(sentence)):
+                    continue
+                excerpt = clause_around(sentence, figure)
+                if not excerpt:
+                    continue
+                key = figure_key(figure) if figure.kind in ("period", "deadline") else phrase_key(excerpt)
+                item = items.get(key)
+                citation = candidate.passage.citation
+                if item is None:
+                    items[key] = FigureItem(figure.value, figure.kind, excerpt, (citation,), (candidate.passage.id,))
+                    order[key] = candidate.score
+                elif citation not in item.citations:
+                    items[key] = FigureItem(
+                        item.value, item.kind, item.excerpt, item.citations + (citation,),
+                        item.passage_ids + (candidate.passage.id,),
+                    )
+    ranked = sorted(items, key=lambda key: (FIGURE_KINDS.index(items[key].kind), -order[key]))
+    return tuple(items[key] for key in ranked[:MAX_FIGURES])
 
 
 def document_label_short(source: Source) -> str:
@@ -307,7 +425,7 @@ def document_label_short(source: Source) -> str:
 
 
 def source_row(source: Source) -> SourceRow:
-    """How a source appears in the brief's table of sources."""
+    """How a source appears in the handout's table of sources."""
     return SourceRow(
         id=source.id,
         title=source.title,
@@ -316,6 +434,8 @@ def source_row(source: Source) -> SourceRow:
         issued=format_date(source.issued),
         note=source.note,
         excerpt=source.excerpt,
+        label=document_label(source),
+        status=source.status,
     )
 
 
@@ -326,3 +446,8 @@ def _used_source_ids(sections: tuple[Section, ...]) -> list[str]:
             ids.extend(source_id for source_id in quote.source_ids if source_id not in ids)
     return ids
 
+
+__all__ = [
+    "Brief", "Section", "Quote", "FigureItem", "QuizItem", "SourceRow", "NothingFound", "compose_brief",
+    "FIGURE_KIND_NAMES", "TIER_NAMES",
+]

@@ -49,13 +49,21 @@ _FIGURE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "deadline",
         re.compile(rf"(?:trước|chậm nhất|hạn chót|muộn nhất)(?:\s+là)?\s+(?:{_WORD_DATE}|ngày\s+{_DAY_MONTH})"),
     ),
-    ("date", re.compile(rf"{_WORD_DATE}|ngày\s+{_DAY_MONTH}|(?<![\d/])\d{{1,2}}/\d{{1,2}}/\d{{4}}")),
+    (
+        "date",
+        re.compile(
+            rf"{_WORD_DATE}|ngày\s+{_DAY_MONTH}|(?<![\d/])\d{{1,2}}/\d{{1,2}}/\d{{4}}"
+            r"|tháng\s+\d{1,2}(?:\s+năm\s+|/)\d{4}"  # "tháng 4 năm 2024": a month, never "4 năm"
+        ),
+    ),
     ("years", re.compile(r"(?:giai đoạn\s+|từ năm\s+)?(?:19|20)\d{2}\s?[-–]\s?(?:19|20)?\d{2,4}\b")),
     ("percent", re.compile(r"\d+(?:[.,]\d+)?\s?%")),
     (
         "quantity",
         re.compile(
-            r"(?<![\w/.,])\d+(?:[.,]\d+)?\s+(?:ngày làm việc|tháng tuổi|tháng|ngày|tuần|phút|giờ|năm|tuổi|lần|người|lao động)\b"
+            # Not a month or a year ("tháng 4 năm 2024", "năm 2025"), not part of a document number.
+            r"(?<![\w/.,\-])(?<!tháng )(?<!năm )(?<!số )\d+(?:[.,]\d+)?\s+"
+            r"(?:ngày làm việc|tháng tuổi|tháng|ngày|tuần|phút|giờ|năm|tuổi|lần|người|lao động)\b(?!\s*\d)"
         ),
     ),
 )
@@ -88,6 +96,58 @@ def figures_in(sentence: str) -> list[Figure]:
     return [figure for _, figure in sorted(figures, key=lambda pair: pair[0])]
 
 
+MAX_EXCERPT_WORDS = 32
+_CLAUSE_START = re.compile(r"[;:(]\s*|\.\s+")
+_CLAUSE_END = re.compile(r"\s*(?:[;:)]|\.(?:\s|$))")
+
+
+def clause_around(sentence: str, figure: Figure) -> str:
+    """The clause of a sentence that holds a figure (what it measures), verbatim; '' if not found.
+
+    The clause runs from the last ';', ':' or '(' before the figure to the next one after it
+    (commas stay: "tỷ lệ nữ …, đạt ít nhất 30%" keeps its subject); a long clause is cut at
+    word boundaries around the figure.
+    """
+    at = sentence.find(figure.value)
+    if at < 0:
+        return ""
+    end_of_value = at + len(figure.value)
+    start = 0
+    for match in _CLAUSE_START.finditer(sentence, 0, at):
+        start = match.end()
+    found = _CLAUSE_END.search(sentence, end_of_value)
+    end = found.start() if found else len(sentence)
+    before = sentence[start:at].split()
+    after = sentence[end_of_value:end].split()
+    if len(before) + len(after) > MAX_EXCERPT_WORDS:
+        keep_after = min(len(after), MAX_EXCERPT_WORDS // 3)
+        keep_before = min(len(before), MAX_EXCERPT_WORDS - keep_after)
+        if keep_before < len(before):
+            start = _word_start(sentence, at, keep_before)
+        if keep_after < len(after):
+            end = _word_end(sentence, end_of_value, keep_after)
+    clause = sentence[start:end]
+    clause = _LIST_MARK.sub("", clause.strip()).strip(" ,")
+    return clause
+
+
+def _word_start(text: str, at: int, words: int) -> int:
+    """Where the `words`-th word before position `at` begins."""
+    cursor = at
+    for _ in range(words):
+        cursor = text.rfind(" ", 0, cursor - 1) + 1 if cursor > 0 else 0
+    return cursor
+
+
+def _word_end(text: str, at: int, words: int) -> int:
+    """Where the `words`-th word after position `at` ends."""
+    cursor = at
+    for _ in range(words):
+        next_space = text.find(" ", cursor + 1)
+        cursor = len(text) if next_space < 0 else next_space
+    return cursor
+
+
 # ---------------------------------------------------------------- review questions
 
 
@@ -112,6 +172,11 @@ _ASK = {
     "period": "khi nào",
     "deadline": "trước khi nào",
 }
+
+
+def cites_another_document(sentence: str) -> bool:
+    """A sentence whose dates belong to another document or to the letterhead ("Căn cứ …", "Hà Nội, ngày …")."""
+    return bool(_CITES_ANOTHER_DOCUMENT.match(sentence))
 
 
 def definition_question(sentence: str) -> Question | None:

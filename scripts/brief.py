@@ -10,7 +10,7 @@ from brief.compose import SEARCH_DEPTH, NothingFound, compose_brief
 from brief.document import write_brief
 
 NOTHING_FOUND = "{reason} Chưa tạo tài liệu. Hãy thử một chủ đề khác (ví dụ: «bạo lực trên cơ sở giới», «lao động nữ»)."
-WRITTEN = "Đã tạo tài liệu «{title}»: {path} ({sections} phần, {figures} số liệu, {questions} câu hỏi ôn tập, {sources} văn bản nguồn)."
+WRITTEN = "Đã tạo tài liệu «{title}»: {path} ({sections} phần, {figures} số liệu, {questions} câu hỏi trắc nghiệm, {sources} văn bản nguồn)."
 CANNOT_WRITE = "Không ghi được tệp {path}: {error}"
 INDEX_PROBLEM = "Không mở được chỉ mục: {error}"
 
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
             path=path,
             sections=len(brief.sections),
             figures=len(brief.figures),
-            questions=len(brief.questions),
+            questions=len(brief.quiz),
             sources=len(brief.sources),
         )
     )
