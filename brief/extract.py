@@ -13,10 +13,6 @@ from index.normalise import match_key, plain_key
 from index.tokenise import split_protected
 from knowledge.sentences import split_sentences
 
-<<<<<<< HEAD
-=======
-# A sentence ends at . ; ! ? after a letter (not "Điều 5." or "1."), before a capital or an opening mark.
->>>>>>> 74f226e (Brief: sentences from knowledge.sentences, document kinds from knowledge.doctypes; letterhead, signature, recipients and execution passages are not quoted)
 _LIST_MARK = re.compile(r"^(?:[-–•+]\s*|\d+(?:\.\d+)*\.\s+|[a-zđ]\)\s*)")
 
 
