@@ -23,7 +23,7 @@ from bot.storage import QuestionRecord, Storage
 from index.errors import EmptyQuestion
 from index.normalise import matching_terms, strip_diacritics
 from index.types import Hit
-from knowledge import doctypes
+from knowledge import doctypes, levels
 from knowledge.dates import format_date
 from knowledge.types import Passage, Source
 
@@ -188,8 +188,8 @@ class Services:
         blocks = [messages.FULL_TEXT_HEADER.format(label=formatting.escape(label)),
                   formatting.escape(join_section(passages)),
                   messages.citation(section_citation(first))]
-        if source.note:
-            blocks.append(messages.currency_note(source.note))
+        if reader_note(source):
+            blocks.append(messages.currency_note(reader_note(source)))
         return as_messages("\n\n".join(blocks))
 
     # ---- information ---------------------------------------------------------------------
@@ -209,7 +209,7 @@ class Services:
         lines = [messages.SOURCES_HEADER.format(count=len(sources))]
         for number, source in enumerate(sources, 1):
             lines.append(messages.source_line(number, source.title, source.number, source.issuer,
-                                              format_date(source.issued), source.excerpt, source.note))
+                                              format_date(source.issued), source.excerpt, reader_note(source)))
         return as_messages("\n\n".join(lines))
 
     def handout(self, topic: str) -> Outgoing | Handout:
@@ -266,9 +266,17 @@ def passage_block(passage: Passage, source: Source, terms: set[str], *, full: bo
     text = passage.text if full else formatting.shorten(passage.text)
     body = formatting.highlight(text, formatting.relevant_spans(text, terms, matching_terms))
     lines = [body, messages.citation(passage.citation or source.title)]
-    if source.note:
-        lines.append(messages.currency_note(source.note))
+    if reader_note(source):
+        lines.append(messages.currency_note(reader_note(source)))
     return "\n".join(lines)
+
+
+def reader_note(source: Source) -> str:
+    """What a reader must know about a document's currency: the manifest's note, else a plain word on
+    its status when it is amended, historical or unchecked (nothing for a document in force)."""
+    if source.note:
+        return source.note
+    return "" if levels.is_in_force(source) else messages.STATUS_NOTES.get(source.status, "")
 
 
 def answer_buttons(question_id: int, first: Passage, start: int, *, more: bool, feedback: bool,

@@ -86,6 +86,15 @@ def currency_note(note: str) -> str:
     return f"⚠️ <i>{_e(note)}</i>"
 
 
+# What a reader is told about a document whose manifest status is not "in force as issued", when the
+# manifest gives no note of its own (see knowledge.levels and ../shared/corpus/manifest.json "about").
+STATUS_NOTES = {
+    "amended": "Văn bản đã có quy định được sửa đổi hoặc thay thế; kiểm tra quy định hiện hành trước khi áp dụng.",
+    "historical": "Văn bản về một giai đoạn đã kết thúc: ghi nhận điều đã quyết định khi đó, không phải quy định hiện hành.",
+    "check": "Chưa xác minh văn bản còn hiệu lực hay không; kiểm tra trước khi áp dụng.",
+}
+
+
 MORE_PASSAGES_HEADER = "<b>Các đoạn liên quan khác:</b>"
 ANSWER_HEADER = "<b>Trích dẫn phù hợp nhất:</b>"
 FULL_TEXT_HEADER = "<b>Toàn văn {label}</b>"

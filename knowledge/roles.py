@@ -40,10 +40,12 @@ ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 
 # Opening lines of a preamble: the legal bases and requests a document is issued on.
 _PREAMBLE_LINE = re.compile(r"^(?:can cu|theo de nghi|xet de nghi|thuc hien|tren co so|xet)\b")
-# Marks of a letterhead: the motto, a document number, "<place>, ngày … tháng … năm …".
+# Marks of a letterhead, read on the line as written: the motto, "Số: …", "<place>, ngày … tháng … năm …".
 _LETTERHEAD_LINE = re.compile(
-    r"^(?:cong hoa xa hoi chu nghia viet nam|doc lap, tu do, hanh phuc|doc lap tu do hanh phuc|so ?:?)"
-    r"|\bngay \d{0,2} ?thang \d{0,2} ?nam \d{4}\b"
+    r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc"
+    r"|^(?:Luật\s+)?Số(?:\s+hiệu)?\s*:"
+    r"|^[^\d,;:]{2,60},\s*ngày\b[^;:]{0,30}\btháng\b[^;:]{0,10}\bnăm\s+\d{4}\s*$",
+    re.IGNORECASE,
 )
 # Titles of an Điều that puts the document into effect or says who carries it out.
 _EXECUTION_TITLE = re.compile(
@@ -77,7 +79,7 @@ def is_preamble_line(line: str) -> bool:
 
 def is_letterhead_line(line: str) -> bool:
     """The motto, 'Số: …', '<place>, ngày … tháng … năm …'."""
-    return bool(_LETTERHEAD_LINE.search(fold(line)))
+    return bool(_LETTERHEAD_LINE.search(" ".join(line.split())))
 
 
 def role_of(text: str, heading: str = "") -> str:
@@ -95,7 +97,7 @@ def role_of(text: str, heading: str = "") -> str:
     body = [line for line in lines if line != heading and not re.match(r"^Điều\s+\d+[a-z]?\s*[.:]", line)]
     if heading and body and is_execution_text("\n".join(body)):
         return EXECUTION
-    if any(is_letterhead_line(line) for line in lines[:4]):
+    if not heading and any(is_letterhead_line(line) for line in lines[:4]):
         return LETTERHEAD
     if is_preamble_line(lines[0]):
         return PREAMBLE

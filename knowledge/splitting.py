@@ -228,14 +228,14 @@ def _section_key(path: list[_Node], fallback: str) -> str:
 
 
 def _article_role(node: _Node) -> str:
-    """Execution for 'Điều 4. Hiệu lực thi hành' or an untitled Điều that only puts the text into effect."""
-    if node.head and roles.is_execution_heading(node.head):
-        return roles.EXECUTION
-    own = [item for item in node.items if isinstance(item, str)]
-    if node.head and own and not any(isinstance(item, _Node) for item in node.items):
-        if roles.is_execution_text("\n".join(own)):
-            return roles.EXECUTION
-    return roles.BODY
+    """Execution for 'Điều 4. Hiệu lực thi hành' or an untitled Điều that only puts the text into
+    effect (knowledge.roles.role_of reads the words); any other Điều is body."""
+    if not node.head:
+        return roles.BODY
+    whole = not any(isinstance(item, _Node) for item in node.items)
+    own = [item for item in node.items if isinstance(item, str)] if whole else []
+    role = roles.role_of("\n".join([node.head, *own]), heading=node.head)
+    return roles.EXECUTION if role == roles.EXECUTION else roles.BODY
 
 
 def _is_titled_group(node: _Node) -> bool:
