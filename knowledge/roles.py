@@ -58,6 +58,7 @@ _EXECUTION_SENTENCE = re.compile(
     rf"^{_DOC_WORD} nay co hieu luc\b|chiu trach nhiem (?:huong dan )?thi hanh {_DOC_WORD} nay\b"
 )
 _RECIPIENTS_LINE = re.compile(r"^(?:noi nhan|noi gui)\b")
+_ARTICLE_MARK = re.compile(r"^Điều\s+\d+[a-z]?\s*[.:]\s*")
 
 
 def is_execution_heading(heading: str) -> bool:
@@ -94,7 +95,10 @@ def role_of(text: str, heading: str = "") -> str:
         return RECIPIENTS
     if heading and is_execution_heading(heading):
         return EXECUTION
-    body = [line for line in lines if line != heading and not re.match(r"^Điều\s+\d+[a-z]?\s*[.:]", line)]
+    # The words of the article without its "Điều N." marker ("Điều 3. Quyết định này có hiệu lực …"
+    # carries its only sentence on the heading line).
+    body = [_ARTICLE_MARK.sub("", line) for line in lines]
+    body = [line for line in body if line.strip()]
     if heading and body and is_execution_text("\n".join(body)):
         return EXECUTION
     if not heading and any(is_letterhead_line(line) for line in lines[:4]):

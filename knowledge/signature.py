@@ -99,18 +99,39 @@ def split_tail(lines: list[str]) -> Tail:
         signature.extend(lines[before:start])
     else:
         before = start
-    for line in lines[start:]:
-        if _is_signature_line(line) and not _LIST_ITEM.match(line) and not _RECIPIENTS_LABEL.match(line):
-            signature.append(line)
-        elif signature and not recipients:
-            recipients.append(line)  # the signature came first; the list follows
-        else:
-            recipients.append(line)
+    for whole in lines[start:]:
+        for line in _side_by_side(whole):
+            if _is_signature_line(line) and not _LIST_ITEM.match(line) and not _RECIPIENTS_LABEL.match(line):
+                signature.append(line)
+            else:
+                recipients.append(line)
     # A name without an authority line above it is not a signature block (a stray line).
     if signature and not any(is_authority_line(line) for line in signature):
         recipients.extend(signature)
         signature = []
     return Tail(list(lines[:before]), recipients, signature)
+
+
+def _side_by_side(line: str) -> list[str]:
+    """A line where the two columns ran together (PDF text): 'Nơi nhận: KT. CHỦ TỊCH', '- Như Điều 3;
+    PHÓ CHỦ TỊCH', '- Lưu: VT. Nguyễn Văn A' → the list part and the signature part, each verbatim."""
+    if not (_RECIPIENTS_LABEL.match(line) or _LIST_ITEM.match(line)):
+        return [line]
+    words = line.split(" ")
+    # An authority suffix: trailing capitals that hold a title word ('KT. CHỦ TỊCH').
+    cut = len(words)
+    while cut > 1 and _CAPS_WORD.match(words[cut - 1]) and len(words[cut - 1]) > 1:
+        cut -= 1
+    suffix = " ".join(words[cut:])
+    if cut < len(words) and any(word in suffix for word in _TITLE_WORDS) and not _RECIPIENTS_LABEL.fullmatch(line):
+        left = " ".join(words[:cut])
+        if left.rstrip().endswith((":", ";", ".", ",")) or _RECIPIENTS_LABEL.fullmatch(left.strip()):
+            return [left, suffix]
+    # A name suffix after the end of the last list item ('- Lưu: VT. Nguyễn Văn A').
+    match = re.search(r"[.;]\s+([^.;]+)$", line)
+    if match and is_name(match.group(1).strip()):
+        return [line[: match.start(1)].rstrip(), match.group(1).strip()]
+    return [line]
 
 
 def _trailing_signature_start(lines: list[str]) -> int | None:

@@ -236,3 +236,55 @@ def test_role_of_reads_a_passage_by_its_words():
     assert role_of("Căn cứ Luật Bình đẳng giới;") == roles.PREAMBLE
     assert role_of("Số: 12/KH-UBND\nHà Nội, ngày 5 tháng 3 năm 2026") == roles.LETTERHEAD
     assert role_of("1. Nam, nữ bình đẳng trong tham gia quản lý nhà nước.") == roles.BODY
+
+
+def test_columns_run_together_in_a_pdf_are_told_apart():
+    lines = ["Giao Văn phòng theo dõi thực hiện./.", "Nơi nhận: KT. CHỦ TỊCH", "- Như Điều 3; PHÓ CHỦ TỊCH",
+             "- Lưu: VT. Nguyễn Văn A"]
+    tail = split_tail(lines)
+    assert tail.body == lines[:1]
+    assert tail.recipients == ["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT."]
+    signer = parse_signer(tail.signature)
+    assert (signer.name, signer.title) == ("Nguyễn Văn A", "KT. CHỦ TỊCH, PHÓ CHỦ TỊCH")
+    # An ordinary recipients line keeps its words.
+    assert split_tail(["Nội dung./.", "Nơi nhận:", "- UBND tỉnh;", "- Lưu: VT, VP."]).recipients == [
+        "Nơi nhận:", "- UBND tỉnh;", "- Lưu: VT, VP."]
+
+
+NEW_DECISION = """ỦY BAN NHÂN DÂN TỈNH AN GIANG
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 12/QĐ-UBND
+An Giang, ngày 5 tháng 3 năm 2026
+QUYẾT ĐỊNH
+Về việc kiện toàn Ban vì sự tiến bộ của phụ nữ tỉnh
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025;
+Xét đề nghị của Giám đốc Sở Nội vụ.
+QUYẾT ĐỊNH:
+Điều 1. Kiện toàn Ban vì sự tiến bộ của phụ nữ tỉnh gồm 15 thành viên, do Phó Chủ tịch Ủy ban nhân dân tỉnh làm Trưởng ban.
+Điều 2. Ban có nhiệm vụ tham mưu về bình đẳng giới và phối hợp với Ủy ban nhân dân cấp xã trong việc thực hiện.
+Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận:
+- Như Điều 3;
+- Lưu: VT.
+CHỦ TỊCH
+(Đã ký)
+Nguyễn Văn Bình
+"""
+
+
+def test_a_new_decision_gets_letterhead_preamble_execution_and_signer(tmp_path):
+    (tmp_path / "qd-12.txt").write_text(NEW_DECISION, encoding="utf-8")
+    document = ingest_folder(tmp_path).documents[0]
+    assert (document.source.signer, document.source.signer_title) == ("Nguyễn Văn Bình", "CHỦ TỊCH")
+    assert document.source.doc_type == "decision" and document.source.number == "12/QĐ-UBND"
+    roles_by_location = {p.location: p.role for p in document.passages}
+    assert roles_by_location["phần tiêu đề"] == "letterhead"
+    assert roles_by_location["phần mở đầu"] == "preamble"
+    assert roles_by_location["Điều 1"] == roles_by_location["Điều 2"] == "body"
+    assert roles_by_location["Điều 3"] == "execution"
+    assert roles_by_location["nơi nhận"] == "recipients"
+    assert roles_by_location["phần chữ ký"] == "signature"
+    letterhead = next(p for p in document.passages if p.role == "letterhead")
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH" in letterhead.text and "Căn cứ" not in letterhead.text
