@@ -111,6 +111,7 @@ def role_of(text: str, heading: str = "") -> str:
 # ---------------------------------------------------------------- reading a question
 
 # Patterns are written on folded text (see knowledge.folding.fold): no marks, lower case.
+_ASKED_DOC = r"(?:ke hoach|van ban|chi thi|nghi quyet|quyet dinh|cong van|chuong trinh|chien luoc|de an|huong dan|thong tu|nghi dinh)"
 _ASKS: dict[str, tuple[str, ...]] = {
     SIGNATURE: (
         r"\bai (?:da |la nguoi )?ky\b", r"\bnguoi (?:da )?ky\b", r"\bky boi\b", r"\bdo ai ky\b", r"\bchu ky\b",
@@ -120,10 +121,12 @@ _ASKS: dict[str, tuple[str, ...]] = {
         r"\bcan cu\b", r"\bco so phap ly\b", r"\bdua (?:tren|vao) (?:co so|van ban|nhung van ban|quy dinh)\b",
         r"\btheo de nghi\b", r"\bthuc hien theo (?:van ban|cong van|ke hoach|quyet dinh|chi thi|huong dan)\b",
         r"\b(?:xay dung|ban hanh) (?:tren co so|theo|can cu)\b",
+        rf"\b(?:de )?thuc hien (?:theo )?{_ASKED_DOC} nao\b",
     ),
     EXECUTION: (
-        r"\bhieu luc\b", r"\bthi hanh\b", r"\bthay the (?:cho )?(?:nghi dinh|quyet dinh|thong tu|van ban|luat)\b",
-        r"\bthay the (?:nhung|cac) (?:nghi dinh|quyet dinh|thong tu|van ban)\b", r"\bbai bo\b",
+        r"\bhieu luc\b", r"\b(?:trach nhiem|huong dan|dieu khoan|to chuc) thi hanh\b",
+        r"\bthi hanh (?:tu|ke tu) (?:ngay|khi)\b",
+        r"\bthay the (?:cho )?(?:nhung |cac )?(?:nghi dinh|quyet dinh|thong tu|van ban|luat)\b", r"\bbai bo\b",
         r"\bap dung tu (?:ngay|khi)\b", r"\bcon (?:duoc )?ap dung\b",
     ),
     RECIPIENTS: (
@@ -131,8 +134,10 @@ _ASKS: dict[str, tuple[str, ...]] = {
         r"\b(?:co quan|don vi|ai) (?:nao )?(?:duoc )?nhan\b", r"\bduoc gui (?:cho|den|toi)\b",
     ),
     LETTERHEAD: (
-        r"\b(?:ngay|nam|thang) (?:ban hanh|ky)\b", r"\b(?:ban hanh|ky) (?:vao )?(?:ngay nao|khi nao|luc nao|nam nao|thang nao|bao gio)\b",
+        r"\b(?:ngay|nam|thang) (?:ban hanh|ky(?! niem| han| hop| thi| nay| tiep| truoc))\b",
+        r"\b(?:ban hanh|ky) (?:vao )?(?:ngay nao|khi nao|luc nao|nam nao|thang nao|bao gio)\b",
         r"\bso hieu\b", r"\bso ky hieu\b",
+        r"\b(?:co quan|don vi|ai|to chuc) (?:nao )?(?:da )?ban hanh\b", r"\bdo (?:co quan|don vi|ai) (?:nao )?ban hanh\b",
     ),
 }
 _ASK_PATTERNS = {role: re.compile("|".join(patterns)) for role, patterns in _ASKS.items()}

@@ -215,6 +215,11 @@ def test_a_capitalised_body_line_at_the_end_is_not_taken_for_a_signature():
         ("Kế hoạch được gửi cho ai?", "recipients"),
         ("noi nhan cua ke hoach gom nhung co quan nao", "recipients"),
         ("KH 174 ký ngày nào", "letterhead"),
+        ("Cơ quan nào ban hành kế hoạch này?", "letterhead"),
+        ("co quan nao ban hanh ke hoach nay", "letterhead"),
+        ("Kế hoạch được xây dựng để thực hiện chỉ thị nào?", "preamble"),
+        ("Ai chịu trách nhiệm thi hành Nghị định 70?", "execution"),
+        ("thong tu 191 thay the thong tu nao", "execution"),
     ],
 )
 def test_roles_asked_with_and_without_diacritics(question, role):
@@ -224,7 +229,8 @@ def test_roles_asked_with_and_without_diacritics(question, role):
 @pytest.mark.parametrize(
     "question",
     ["Bình đẳng giới là gì?", "Người đăng ký kết hôn cần giấy tờ gì", "Tháng hành động diễn ra khi nào",
-     "lao dong nu duoc nghi thai san bao lau"],
+     "lao dong nu duoc nghi thai san bao lau", "Cơ quan lồng ghép tuyên truyền vào những ngày kỷ niệm nào?",
+     "Nghị định nào quy định chi tiết một số điều của Luật?"],
 )
 def test_content_questions_ask_for_no_special_role(question):
     assert roles_asked(question) == frozenset()
