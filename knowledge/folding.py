@@ -8,15 +8,31 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 _NON_WORD = re.compile(r"[^\w,/]+", re.UNICODE)
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+@cache
+def _bare_table() -> dict[int, str]:
+    """Each precomposed Latin letter with marks → its bare letter (built once, on first use)."""
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0x00C0, 0x1EFA):
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        if base != char and len(base) == 1 and base.isascii():
+            table[code] = base
+    return table
 
 
 def strip_marks(text: str) -> str:
     """Vietnamese text without tone and vowel marks: 'Điều hiện hành' → 'Dieu hien hanh'."""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return unicodedata.normalize("NFC", bare.replace("đ", "d").replace("Đ", "D"))
+    text = unicodedata.normalize("NFC", text).translate(_bare_table())
+    if text.isascii() or not _COMBINING.search(text):
+        return text
+    # Marks left as combining characters (text that was not precomposed): drop them.
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def fold(text: str) -> str:

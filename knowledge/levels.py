@@ -10,6 +10,7 @@ cấp xã" wants the provision about communes, not the one about provinces.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from knowledge.folding import fold
 
@@ -53,6 +54,7 @@ _FOLDED_PATTERNS = {level: re.compile("|".join(patterns)) for level, patterns in
 _MARKED_PATTERNS = {level: re.compile("|".join(patterns)) for level, patterns in _MARKED.items() if patterns}
 
 
+@lru_cache(maxsize=65536)  # passages are asked about again and again: read each text once
 def levels_mentioned(text: str) -> frozenset[str]:
     """The administrative levels a text names: {'xa', 'huyen', 'tinh', 'trung_uong'}, with or
     without diacritics ('UBND cấp xã', 'ubnd cap xa', 'xã, phường, thị trấn' → {'xa'})."""
