@@ -1,7 +1,8 @@
 """What a question asks for, read from its words alone: pure functions, no index needed.
 
 - `definition_subject`: 'Bình đẳng giới là gì?' asks for the definition of 'Bình đẳng giới';
-- `answer_type`: 'khi nào' wants a date, 'bao nhiêu' a figure, 'văn bản nào' a document number;
+- `answer_type`: 'khi nào' wants a date, 'bao nhiêu' a figure, 'văn bản nào' a document number,
+  'ai / cơ quan nào' an actor, 'gồm những gì' a list;
 - `answer_kinds`: which of those a passage can give;
 - `facts_of`: the document numbers, dates and years a text names.
 """
@@ -22,7 +23,14 @@ _ANSWER_TYPE_QUESTIONS = (
     ("document", re.compile(r"\b(van ban|nghi dinh|thong tu|quyet dinh|nghi quyet|cong van|chi thi|ke hoach|luat) (nao|so may|so bao nhieu)\b|\bso (may|bao nhieu)\b|\bso hieu\b")),
     ("date", re.compile(r"\b(ngay nao|khi nao|bao gio|thoi gian nao|luc nao|thang may|thang nao|nam nao|tu ngay|den ngay|truoc ngay|thoi han)\b")),
     ("figure", re.compile(r"\b(bao nhieu|may (con|thang|ngay|gio|phut|nam|lan|nguoi)|ty le|muc chi|muc phat)\b")),
+    ("actor", re.compile(r"\b(ai|co quan nao|don vi nao|bo nao|so nao|phong nao|to chuc nao|ben nao|cap nao|nguoi nao)\b")),
+    ("list", re.compile(r"\b(gom nhung|bao gom|nhung (gi|nao|hanh vi|bien phap|noi dung|nhiem vu|hoat dong)|cac (hanh vi|bien phap|noi dung|nhiem vu|hoat dong) nao)\b")),
 )
+# An actor: an agency or office named beside what it is charged with.
+_AGENCY = re.compile(r"\b(so|bo|uy ban|ubnd|phong|hoi|cong doan|doan thanh nien|co quan|don vi|ban|truong|chu tich|giam doc|thu truong)\b")
+_CHARGED = re.compile(r"\b(chu tri|phoi hop|chiu trach nhiem|co trach nhiem|duoc giao|giao|tham muu|dau moi|trien khai|thuc hien)\b")
+# A list: at least two lines opened by an enumerator (a), b), -, +, 1., 2.).
+_LIST_ITEM = re.compile(r"^\s*(?:[a-zđ]\)|[-+•–]\s|\d+(?:\.\d+)*[.)]\s)", re.MULTILINE)
 _DATE_WORDS = re.compile(r"\bngay \d{1,2}\b|\bthang \d{1,2}\b|\bnam (19|20)\d{2}\b")
 # A figure: a number with its unit (not a khoản / list number at a line start), or a number
 # word before a unit ('hai con').
@@ -35,7 +43,7 @@ _YEAR = re.compile(r"(?<![\d/.-])(?:19|20)\d{2}(?![\d/])")
 
 
 def answer_type(question: str) -> str | None:
-    """What kind of thing the question asks for: 'date', 'figure', 'document', or None."""
+    """What kind of thing the question asks for: 'document', 'date', 'figure', 'actor', 'list', or None."""
     bare = plain_key(question)
     for kind, pattern in _ANSWER_TYPE_QUESTIONS:
         if pattern.search(bare):
@@ -44,7 +52,7 @@ def answer_type(question: str) -> str | None:
 
 
 def answer_kinds(text: str) -> set[str]:
-    """The kinds of answer a passage can give: dates, figures, document numbers."""
+    """The kinds of answer a passage can give: dates, figures, document numbers, actors, lists."""
     kinds = set()
     for kind, piece in split_protected(text):
         if kind == "number":
@@ -58,6 +66,10 @@ def answer_kinds(text: str) -> set[str]:
         kinds.add("date")
     if _FIGURE.search(text):
         kinds.add("figure")
+    if _AGENCY.search(bare) and _CHARGED.search(bare):
+        kinds.add("actor")
+    if len(_LIST_ITEM.findall(text)) >= 2:
+        kinds.add("list")
     return kinds
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,21 +17,21 @@ from index.errors import EmptyQuestion, IndexDamaged, IndexIncompatible
 from index.lexical import LexicalIndex
 from index.build import FORMAT_VERSION, context_text
 from index.diacritics import DiacriticTable
-from index.normalise import has_diacritics, plain_key, replace_abbreviations, strip_diacritics, syllables_of
+from index.features import FEATURE_NAMES, CandidateEvidence, QuestionProfile, feature_matrix
+from index.normalise import abbreviation_expansions, has_diacritics, plain_key, replace_abbreviations, strip_diacritics
+from index.questions import answer_kinds, facts_of
+from index.ranker import Ranker, model_path
 from index.settings import FIELDS, IndexSettings
-from index.questions import answer_kinds, answer_type, definition_subject, facts_of
-from index.tokenise import TOKENISER_ID, Analysis, analyse, analyse_protected
+from index.tokenise import TOKENISER_ID, Analysis, analyse
 from index.types import Hit, SearchResult
+from knowledge.doctypes import kind_of
+from knowledge.levels import is_in_force, levels_mentioned
 from knowledge.types import Passage, Source
 
 log = logging.getLogger(__name__)
 
-DEFINITION_BONUS = 0.5  # share of the best score added to a passage that defines the asked term
-SAME_SOURCE_DECAY = 0.9
-ANSWER_TYPE_DISCOUNT = 0.15
-ANSWER_DEPTH = 5  # how many of the best passages are read for the evidence that one of them answers
 MAX_QUESTION_CHARS = 1000  # longer messages are searched on their beginning
-CANDIDATES = 50  # how deep the rankings are read before fusion and thresholds
+CANDIDATES = 50  # how deep the lexical and the dense rankings are read for candidates
 
 
 class Searcher:
@@ -47,6 +48,7 @@ class Searcher:
         warnings: list[str] | None = None,
         dense=None,
         encoder=None,
+        rankers: dict[str, Ranker] | None = None,
     ) -> None:
         self.build_dir = build_dir
         self.manifest = manifest
@@ -58,13 +60,14 @@ class Searcher:
         self.dense = dense  # index.dense.DenseIndex, or None for a lexical-only build
         self.encoder = encoder  # index.dense.Encoder, loaded once with the index
         self._by_id = {passage.id: passage for passage in passages}
+        # The fitted ranking of each mode (index/models/); cross-validation swaps in its own.
+        self.rankers = rankers if rankers is not None else load_rankers(self.modes)
         self._diacritics = DiacriticTable.from_texts(passage.text for passage in passages)
-        self._syllables, self._syllable_idf = _syllable_tables(passages, sources)
-        self._unknown_weight = {
-            marked: math.sqrt(max(idf.values(), default=0.0) + 1.0) for marked, idf in self._syllable_idf.items()
-        }
         self._plain_texts = [plain_key(passage.text) for passage in passages]
         self._answer_kinds = [answer_kinds(passage.text) for passage in passages]
+        self._levels = [levels_mentioned(passage.text) for passage in passages]
+        self._in_force = {source_id: is_in_force(source) for source_id, source in sources.items()}
+        self._kinds = {source_id: kind_of(source) for source_id, source in sources.items()}
         self._facts = set().union(*(facts_of(p.text) for p in passages), *(facts_of(context_text(src)) for src in sources.values()))
 
     # -- lookups -------------------------------------------------------------------------
@@ -98,10 +101,38 @@ class Searcher:
     def search(self, question: str, k: int = 5, mode: str | None = None) -> SearchResult:
         """Rank passages for a question; abstain when none of them answers it.
 
-        `mode` is "fused" (default with a dense half), "lexical" or "dense", for comparisons.
+        `mode` is "fused" (default with a dense half), "lexical" or "dense" (cosine alone, for
+        comparisons: it has no fitted ranker and declines only by the rules of `gather`).
         """
         started = time.perf_counter()
         mode = mode or self.modes[-1]
+        gathered = self.gather(question, mode)
+        ranker = None
+        if mode != "dense":
+            ranker = self.rankers.get(mode)
+            if ranker is None:
+                raise IndexIncompatible(
+                    f"Không có mô hình xếp hạng cho chế độ '{mode}' ({model_path(mode)}). "
+                    "Hãy khớp lại: binhdang ranker fit --gold <câu hỏi mẫu.jsonl>"
+                )
+        scores, abstained, reason = decide(gathered, ranker)
+        hits: tuple[Hit, ...] = ()
+        if not abstained:
+            order = np.argsort(-scores, kind="stable")[:k]
+            hits = tuple(
+                Hit(self.passages[i], self.sources[self.passages[i].source_id], float(scores[j]))
+                for j, i in ((int(j), int(gathered.indices[j])) for j in order)
+            )
+        latency_ms = (time.perf_counter() - started) * 1000
+        return SearchResult(question=question, hits=hits, abstained=abstained, latency_ms=latency_ms, reason=reason)
+
+    def gather(self, question: str, mode: str) -> Gathered:
+        """The candidates of a question (the union of the lexical and dense top CANDIDATES) with
+        their features, and a reason to decline that needs no model ('' when there is none).
+
+        Split from `search` so that cross-validation computes candidates once and fits the
+        ranker many times.
+        """
         if mode not in self.modes:
             raise ValueError(f"Chỉ mục này không có chế độ '{mode}' (có: {', '.join(self.modes)}).")
         text = question.strip()[:MAX_QUESTION_CHARS]
@@ -110,191 +141,311 @@ class Searcher:
         analysis = analyse(text)
         if not analysis.plain and not analysis.words:
             raise EmptyQuestion("Câu hỏi không có từ nào để tìm.")
-
-        lexical = self._boost_definitions(text, self.lexical_scores(analysis))
-        lexical = self._prefer_answer_type(text, lexical)
-        dense_order: list[int] = []
-        dense_top = None
+        fields = self._field_scores(analysis)
+        lexical_total = self._lexical_total(fields)
+        lexical_top = _top(lexical_total, CANDIDATES)
+        restored = self._diacritics.restore(text) if not has_diacritics(text) else None
+        dense_top: np.ndarray = np.zeros(0, dtype=np.int64)
+        query_vector = None
         if mode in ("dense", "fused"):
-            dense_order, dense_scores = self._dense_ranking(text)
-            dense_top = float(dense_scores[0]) if len(dense_scores) else 0.0
-        if mode == "lexical":
-            scores = lexical
-        elif mode == "dense":
-            scores = np.zeros(len(self.passages), dtype=np.float32)
-            scores[dense_order] = dense_scores
+            query_vector = self.encoder.encode_queries([restored or text])[0]
+            _, ids = self.dense.search(query_vector[None, :], CANDIDATES)
+            dense_top = ids[0][ids[0] >= 0].astype(np.int64)
+        if mode == "dense":
+            indices = dense_top
         else:
-            scores = self._fuse(lexical, dense_order, dense_scores)
-        order = np.argsort(-scores, kind="stable")[: max(k, CANDIDATES)]
-        order = diversify([int(i) for i in order if scores[i] > 0], scores, self.passages)
-        abstained, reason = self._should_abstain(text, analysis, order, mode, dense_top)
-        hits: tuple[Hit, ...] = ()
-        if not abstained:
-            hits = tuple(
-                Hit(self.passages[i], self.sources[self.passages[i].source_id], float(scores[i])) for i in order[:k]
-            )
-        latency_ms = (time.perf_counter() - started) * 1000
-        return SearchResult(question=question, hits=hits, abstained=abstained, latency_ms=latency_ms, reason=reason)
-
-    def _dense_ranking(self, text: str) -> tuple[list[int], np.ndarray]:
-        """Passages by cosine to the question (restored to marked Vietnamese where that is sure)."""
-        query = self._diacritics.restore(text) or text
-        vector = self.encoder.encode_queries([query])
-        scores, ids = self.dense.search(vector, CANDIDATES)
-        keep = ids[0] >= 0
-        return [int(i) for i in ids[0][keep]], scores[0][keep]
-
-    def _fuse(self, lexical: np.ndarray, dense_order: list[int], dense_scores: np.ndarray) -> np.ndarray:
-        """Score fusion: lexical score over its best, plus a weighted dense term.
-
-        The dense term is the cosine rescaled over the candidates (closest = 1, the
-        DENSE_CANDIDATES-th = 0), so it can reorder near-ties but not outvote a clear lexical
-        match. Measured against reciprocal-rank fusion with `python -m scripts.tune`: RRF threw
-        away the lexical margins (the definition boost among them) and scored lower.
-        """
-        best = float(lexical.max())
-        fused = lexical / best if best > 0 else np.zeros_like(lexical)
-        if len(dense_order) > 1:
-            top, bottom = float(dense_scores[0]), float(dense_scores[-1])
-            spread = max(top - bottom, 1e-6)
-            fused = fused.copy()
-            fused[dense_order] += self.settings.weight_dense * (np.asarray(dense_scores) - bottom) / spread
-        return fused
-
-    def lexical_scores(self, analysis: Analysis) -> np.ndarray:
-        """Weighted BM25 over the passage fields and the document-context fields."""
-        s = self.settings
-        return (
-            s.weight_words * self.lexical["words"].scores(analysis.words)
-            + s.weight_plain * self.lexical["plain"].scores(analysis.plain)
-            + s.weight_context
-            * (self.lexical["context_words"].scores(analysis.words) + self.lexical["context_plain"].scores(analysis.plain))
-            + s.weight_heading
-            * (self.lexical["heading_words"].scores(analysis.words) + self.lexical["heading_plain"].scores(analysis.plain))
-        )
-
-    def coverages(self, question: str, analysis: Analysis, passage_indices: list[int]) -> dict[int, float]:
-        """Per passage, the share of the question's content syllables (idf-weighted) found in it or its document.
-
-        Syllables are compared with their marks when the question has them (so 'phở' is not
-        'phổ'), bare when it was typed bare; words the corpus has never seen weigh the most.
-        The question's terms and weights are worked out once for all the passages.
-        """
-        marked = has_diacritics(question)
-        vocabulary = self._syllable_idf[marked]
-        # Square-rooted idf: a rare word of the question's phrasing ('bắt đầu') must not
-        # outweigh the topic words it shares with the passage; unknown words weigh the most.
-        weights = {
-            term: math.sqrt(vocabulary[term]) if term in vocabulary else self._unknown_weight[marked]
-            for term in self._coverage_terms(question, analysis, marked)
-        }
-        total = sum(weights.values())
-        if not total:
-            return {i: 0.0 for i in passage_indices}
-        return {
-            i: sum(weight for term, weight in weights.items() if term in self._syllables[marked][i]) / total
-            for i in passage_indices
-        }
-
-    @staticmethod
-    def _coverage_terms(question: str, analysis: Analysis, marked: bool) -> list[str]:
-        protected = [strip_diacritics(term) if not marked else term for term in analysis.protected]
-        return protected + syllables_of(replace_abbreviations(question), marked=marked)
-
-    def _boost_definitions(self, question: str, scores: np.ndarray) -> np.ndarray:
-        """'X là gì?' is answered by the passage that defines X ('X là …' opening a line)."""
-        subject = definition_subject(question)
-        if not subject or not scores.any():
-            return scores
-        pattern = re.compile(rf"(?:^|\n)(?:\d+\.\s*)?{re.escape(plain_key(subject))}\s+(?:la|duoc hieu la)\s", re.MULTILINE)
-        boosted = scores.copy()
-        bonus = float(scores.max()) * DEFINITION_BONUS
-        for i in np.flatnonzero(scores):
-            if pattern.search(self._plain_texts[i]):
-                boosted[i] += bonus
-        return boosted
-
-    def _prefer_answer_type(self, question: str, scores: np.ndarray) -> np.ndarray:
-        """A 'when' question wants a passage with a date, 'how much' one with a figure, 'which
-        document' one with a document number: passages without one count ANSWER_TYPE_DISCOUNT less."""
-        wanted = answer_type(question)
-        if wanted is None or not scores.any():
-            return scores
-        lacking = np.array([wanted not in kinds for kinds in self._answer_kinds], dtype=bool)
-        adjusted = scores.copy()
-        adjusted[lacking] *= 1.0 - ANSWER_TYPE_DISCOUNT
-        return adjusted
-
-    def _should_abstain(
-        self, question: str, analysis: Analysis, order: list[int], mode: str, dense_top: float | None
-    ) -> tuple[bool, str]:
-        """Decline when the evidence says nothing here answers: see IndexSettings for the rule."""
-        s = self.settings
-        if not order:
-            return True, "no passage shares a word with the question"
-        unknown = [fact for fact in facts_of(question) if fact not in self._facts]
+            indices = np.unique(np.concatenate([lexical_top, dense_top])) if len(dense_top) else lexical_top
+        unknown = sorted(fact for fact in facts_of(text) if fact not in self._facts)
+        if not len(indices) or (mode != "dense" and not lexical_total[indices].any() and not len(dense_top)):
+            return Gathered(np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURE_NAMES))), None,
+                            "no passage shares a word with the question")
+        evidence = self._evidence(text, restored, analysis, fields, lexical_total, lexical_top, dense_top,
+                                  query_vector, indices)
+        features = feature_matrix(QuestionProfile.of(text), evidence)
+        reason = ""
         if unknown:
             # A document number, date or year that no document mentions: whatever passage is
             # nearest, it cannot say anything about that one.
-            return True, f"asks about {', '.join(unknown)}, which no document mentions"
-        if dense_top is not None and dense_top < s.dense_floor:
-            return True, f"closest passage by meaning {dense_top:.3f} < {s.dense_floor:.3f}"
+            reason = f"asks about {', '.join(unknown)}, which no document mentions"
+        return Gathered(indices, features, evidence, reason)
 
-        def about_the_question(coverage: float) -> bool:
-            # Enough of the question's words; or, when the meaning is close (a paraphrase),
-            # fewer of them will do.
-            if coverage >= s.min_coverage:
-                return True
-            return dense_top is not None and dense_top >= s.dense_sure and coverage >= s.min_coverage_with_meaning
+    def _field_scores(self, analysis: Analysis) -> dict[str, np.ndarray]:
+        """BM25 of every passage per field group, over all passages."""
+        lex = self.lexical
+        return {
+            "words": lex["words"].scores(analysis.words),
+            "plain": lex["plain"].scores(analysis.plain),
+            "context": lex["context_words"].scores(analysis.words) + lex["context_plain"].scores(analysis.plain),
+            "heading": lex["heading_words"].scores(analysis.words) + lex["heading_plain"].scores(analysis.plain),
+        }
 
-        coverages = self.coverages(question, analysis, order[:ANSWER_DEPTH])
-        if not any(about_the_question(coverage) for coverage in coverages.values()):
-            best = max(coverages.values())
-            meaning = "" if dense_top is None else f", meaning {dense_top:.3f}"
-            return True, f"no passage is about the question (best coverage {best:.2f}{meaning})"
-        if answer_type(question) == "figure" and not any(
-            "figure" in self._answer_kinds[i] and about_the_question(coverage) for i, coverage in coverages.items()
-        ):
-            # 'Bao nhiêu?' where no passage about the question states a figure: the documents
-            # mention the subject ('mức lương tối thiểu') but do not give its value.
-            # ('Khi nào?' has no such rule: 'đến khi mục đích đã đạt được' is an answer too.)
-            return True, "asks for a figure, and no passage about it states one"
-        return False, ""
+    def _lexical_total(self, fields: dict[str, np.ndarray]) -> np.ndarray:
+        """The weighted BM25 sum that picks the lexical candidates (IndexSettings' weights)."""
+        s = self.settings
+        return (
+            s.weight_words * fields["words"]
+            + s.weight_plain * fields["plain"]
+            + s.weight_context * fields["context"]
+            + s.weight_heading * fields["heading"]
+        )
+
+    def lexical_scores(self, analysis: Analysis) -> np.ndarray:
+        """Weighted BM25 over the passage fields and the document-context fields."""
+        return self._lexical_total(self._field_scores(analysis))
+
+    def _evidence(
+        self,
+        text: str,
+        restored: str | None,
+        analysis: Analysis,
+        fields: dict[str, np.ndarray],
+        lexical_total: np.ndarray,
+        lexical_top: np.ndarray,
+        dense_top: np.ndarray,
+        query_vector: np.ndarray | None,
+        indices: np.ndarray,
+    ) -> CandidateEvidence:
+        n = len(indices)
+        lexical_rank = _ranks(indices, lexical_top)
+        dense_rank = _ranks(indices, dense_top)
+        if query_vector is not None:
+            cosine = np.asarray(self.dense.vectors[indices] @ query_vector, dtype=np.float64)
+            closest = float(cosine.max()) if n else 0.0
+        else:
+            cosine, closest = np.zeros(n), 0.0
+        coverage = self._coverage(text, restored, analysis, indices)
+        return CandidateEvidence(
+            lexical_total=_relative(lexical_total)[indices],
+            bm25={name: _relative(scores)[indices] for name, scores in fields.items()},
+            lexical_rank=lexical_rank.astype(np.float64),
+            cosine=cosine,
+            dense_rank=dense_rank.astype(np.float64),
+            closest_cosine=closest,
+            coverage_words=coverage.words,
+            coverage_with_document=coverage.with_document,
+            coverage_phrases=coverage.phrases,
+            unknown_words=coverage.unknown,
+            largest_missing=coverage.largest_missing,
+            plain_texts=[self._plain_texts[i] for i in indices],
+            answer_kinds=[self._answer_kinds[i] for i in indices],
+            roles=[self.passages[i].role for i in indices],
+            in_force=[self._in_force[self.passages[i].source_id] for i in indices],
+            kinds=[self._kinds[self.passages[i].source_id] for i in indices],
+            levels=[self._levels[i] for i in indices],
+            lengths=np.array([len(self.passages[i].text) for i in indices], dtype=np.float64),
+        )
+
+    def _coverage(self, text: str, restored: str | None, analysis: Analysis, indices: np.ndarray) -> Coverage:
+        """How much of the question's content the candidates hold, word by word.
+
+        Words, not syllables: 'phương trình' is one word, not covered by 'địa phương … trình'.
+        A question typed without marks is read as restored from the corpus's own spelling when
+        that is sure, else syllable by syllable. Bare numbers are not content ('2', '2024'):
+        document numbers, dates and percentages are (they are protected spans).
+        """
+        words_field, context_field, plain_field = self.lexical["words"], self.lexical["context_words"], self.lexical["plain"]
+        readable = text if has_diacritics(text) else restored
+        if readable:
+            words = analyse(replace_abbreviations(readable)).words if readable != text else analysis.words
+            if readable == text and abbreviation_expansions(text):
+                words = analyse(replace_abbreviations(text)).words
+            terms = _content_terms(words, analysis.protected)
+            passage_field, document_field = words_field, context_field
+            spellings = _pair_spellings(words, terms)
+        else:
+            terms = _content_terms([t for t in analysis.plain if "_" not in t], ())
+            passage_field, document_field = plain_field, self.lexical["context_plain"]
+            spellings = {}
+        pairs = sorted({t for t in analysis.plain if "_" in t})
+        in_passage, in_document, known, weights = _presence(terms, indices, passage_field, document_field)
+        if spellings:
+            # underthesea does not always cut a question as it cut the passage ('định | kiến_giới'
+            # against 'định_kiến | giới'): a word also counts as held when its syllables stand
+            # together in the passage, read as diacritic-free syllable pairs.
+            for j, term in enumerate(terms):
+                held, pair_known, pair_weight = _held_as_pairs(spellings.get(term, ()), indices, plain_field)
+                in_passage[:, j] = np.maximum(in_passage[:, j], held)
+                if not known[j] and pair_known:
+                    known[j], weights[j] = True, pair_weight
+        total = weights.sum()
+        phrases = np.zeros(len(indices))
+        pair_ids = [plain_field.vocabulary[p] for p in pairs if p in plain_field.vocabulary]
+        if pairs:
+            if pair_ids:
+                present = (plain_field.weights[indices][:, pair_ids] > 0).toarray()
+                phrases = present.sum(axis=1) / len(pairs)
+        if total <= 0:
+            zeros = np.zeros(len(indices))
+            return Coverage(zeros, zeros, phrases, 0.0, zeros)
+        held = np.maximum(in_passage, in_document)
+        return Coverage(
+            words=in_passage @ weights / total,
+            with_document=held @ weights / total,
+            phrases=phrases,
+            unknown=float(weights[~known].sum() / total),
+            largest_missing=((1.0 - held) * weights).max(axis=1, initial=0.0) / total,
+        )
 
 
-def diversify(order: list[int], scores: np.ndarray, passages: list[Passage]) -> list[int]:
-    """Re-rank so one document does not fill the list: each further passage of a source
-    already shown counts a little less (SAME_SOURCE_DECAY per passage before it)."""
-    seen: dict[str, int] = {}
-    adjusted = []
-    for i in order:
-        source = passages[i].source_id
-        adjusted.append((float(scores[i]) * SAME_SOURCE_DECAY ** seen.get(source, 0), i))
-        seen[source] = seen.get(source, 0) + 1
-    return [i for _, i in sorted(adjusted, key=lambda pair: -pair[0])]
+@dataclass(frozen=True)
+class Gathered:
+    """One question's candidates (passage positions), their feature rows, the evidence behind
+    them, and a reason to decline that needs no model ('' when there is none)."""
+
+    indices: np.ndarray
+    features: np.ndarray
+    evidence: CandidateEvidence | None
+    decline_reason: str
 
 
-def _syllable_tables(
-    passages: list[Passage], sources: dict[str, Source]
-) -> tuple[dict[bool, list[set[str]]], dict[bool, dict[str, float]]]:
-    """Per passage, the set of its content syllables and whole numbers (with its document's
-    context), marked and bare; and each syllable's idf over passages. Built at load: cheap."""
-    tables: dict[bool, list[set[str]]] = {True: [], False: []}
-    for passage in passages:
-        text = passage.text + "\n" + context_text(sources[passage.source_id])
-        protected = analyse_protected(text)
-        for marked in (True, False):
-            numbers = protected if marked else [strip_diacritics(term) for term in protected]
-            tables[marked].append(set(syllables_of(text, marked=marked)) | set(numbers))
-    idf: dict[bool, dict[str, float]] = {}
-    count = max(len(passages), 1)
-    for marked, rows in tables.items():
-        df: dict[str, int] = {}
-        for row in rows:
-            for term in row:
-                df[term] = df.get(term, 0) + 1
-        idf[marked] = {term: math.log1p((count - n + 0.5) / (n + 0.5)) for term, n in df.items()}
-    return tables, idf
+@dataclass(frozen=True)
+class Coverage:
+    """Idf-weighted share of the question's content words each candidate holds."""
+
+    words: np.ndarray
+    with_document: np.ndarray
+    phrases: np.ndarray
+    unknown: float
+    largest_missing: np.ndarray  # the weight share of the weightiest question word it lacks
+
+
+def decide(gathered: Gathered, ranker: Ranker | None) -> tuple[np.ndarray, bool, str]:
+    """Score a question's candidates and decide whether to answer.
+
+    With a ranker: each candidate's probability of answering; the question is declined when
+    the best is below the ranker's threshold. Without one (dense mode, for comparison): the
+    cosine, declined only by the rules of `gather`. Returns (scores, declined, why).
+    """
+    if ranker is None:
+        scores = gathered.evidence.cosine if gathered.evidence is not None else np.zeros(0)
+        return scores, gathered.decline_reason != "", gathered.decline_reason
+    scores = ranker.probabilities(gathered.features)
+    if gathered.decline_reason:
+        return scores, True, gathered.decline_reason
+    answerability = ranker.answerable(gathered.features)
+    if answerability < ranker.threshold:
+        return scores, True, f"answerability {answerability:.3f} < {ranker.threshold:.3f}"
+    return scores, False, ""
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k best positive scores, best first (ties by position)."""
+    positive = np.flatnonzero(scores > 0)
+    if not len(positive):
+        return positive.astype(np.int64)
+    order = np.argsort(-scores[positive], kind="stable")[:k]
+    return positive[order].astype(np.int64)
+
+
+def _ranks(indices: np.ndarray, ranking: np.ndarray) -> np.ndarray:
+    """Each candidate's 0-based rank in a ranking; len(ranking) where it is not in it
+    (CANDIDATES when the ranking is empty), so 'absent' reads as 'below the last'."""
+    position = {int(i): rank for rank, i in enumerate(ranking)}
+    missing = max(len(ranking), CANDIDATES)
+    return np.array([position.get(int(i), missing) for i in indices], dtype=np.int64)
+
+
+def _relative(scores: np.ndarray) -> np.ndarray:
+    """Scores over the question's best score (0 everywhere when nothing scored)."""
+    best = float(scores.max()) if len(scores) else 0.0
+    return scores / best if best > 0 else np.zeros_like(scores, dtype=np.float64)
+
+
+def _content_terms(words: Sequence[str], protected: Sequence[str]) -> list[str]:
+    """The question's terms that say what it is about, each once, in order.
+
+    A bare number ('2', '2024', the '125' of a document number) is not content: document
+    numbers, dates and percentages count as their whole protected spans.
+    """
+    kept = set(protected)
+    seen: dict[str, None] = {}
+    for term in words:
+        if term in kept or not term.replace("_", "").isdigit():
+            seen.setdefault(term, None)
+    return list(seen)
+
+
+def _pair_spellings(words: Sequence[str], terms: Sequence[str]) -> dict[str, list[tuple[str, ...]]]:
+    """For each content word, the diacritic-free syllable pairs that stand for it in a passage:
+    a word of several syllables needs all its inner pairs (one alternative); a word of one
+    syllable is held with either neighbour it has in the question (two alternatives)."""
+    wanted = set(terms)
+    syllables = [strip_diacritics(word).split("_") for word in words]
+    spellings: dict[str, list[tuple[str, ...]]] = {}
+    for position, (word, parts) in enumerate(zip(words, syllables)):
+        if word not in wanted:
+            continue
+        options = spellings.setdefault(word, [])
+        if len(parts) > 1:
+            options.append(tuple(f"{a}_{b}" for a, b in zip(parts, parts[1:])))
+            continue
+        if position > 0:
+            options.append((f"{syllables[position - 1][-1]}_{parts[0]}",))
+        if position + 1 < len(words):
+            options.append((f"{parts[0]}_{syllables[position + 1][0]}",))
+    return spellings
+
+
+def _held_as_pairs(
+    options: Sequence[tuple[str, ...]], indices: np.ndarray, plain_field: LexicalIndex
+) -> tuple[np.ndarray, bool, float]:
+    """Which candidates hold one of the options (every pair of it); whether the index knows
+    any option at all; and the weight of the rarest pair known (square-rooted idf)."""
+    held = np.zeros(len(indices))
+    known, weight = False, 0.0
+    for pairs in options:
+        columns = [plain_field.vocabulary.get(pair) for pair in pairs]
+        if any(column is None for column in columns):
+            continue
+        known = True
+        weight = max(weight, min(math.sqrt(max(float(plain_field.idf[c]), 0.0)) for c in columns))
+        present = np.ones(len(indices), dtype=bool)
+        for column in columns:
+            present &= plain_field.weights[indices, column].toarray().ravel() > 0
+        held = np.maximum(held, present)
+    return held, known, weight
+
+
+def _presence(
+    terms: Sequence[str], indices: np.ndarray, passage_field: LexicalIndex, document_field: LexicalIndex
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Which candidates hold each term, in the passage and in its document's context.
+
+    Returns (in_passage, in_document) as candidates × terms 0/1 matrices, which terms the
+    index knows at all, and each term's weight: square-rooted idf, so one rare word of the
+    question's phrasing does not outweigh the topic words it shares with the passage; a term
+    the corpus has never seen weighs more than any it has (the question is about something else).
+    """
+    n, count = len(indices), len(terms)
+    in_passage = np.zeros((n, count))
+    in_document = np.zeros((n, count))
+    known = np.zeros(count, dtype=bool)
+    weights = np.zeros(count)
+    unseen_weight = math.sqrt(float(passage_field.idf.max(initial=0.0)) + 1.0)
+    for j, term in enumerate(terms):
+        column = passage_field.vocabulary.get(term)
+        context_column = document_field.vocabulary.get(term)
+        if column is not None:
+            in_passage[:, j] = passage_field.weights[indices, column].toarray().ravel() > 0
+            weights[j] = math.sqrt(max(float(passage_field.idf[column]), 0.0))
+        if context_column is not None:
+            in_document[:, j] = document_field.weights[indices, context_column].toarray().ravel() > 0
+        known[j] = column is not None or context_column is not None
+        if not known[j]:
+            weights[j] = unseen_weight
+        elif column is None:
+            weights[j] = math.sqrt(max(float(document_field.idf[context_column]), 0.0))
+    return in_passage, in_document, known, weights
+
+
+def load_rankers(modes: Sequence[str]) -> dict[str, Ranker]:
+    """The shipped ranker of each mode that has one ('dense' is ranked by cosine alone)."""
+    rankers = {}
+    for mode in modes:
+        path = model_path(mode)
+        if mode != "dense" and path.exists():
+            rankers[mode] = Ranker.load(path)
+    return rankers
 
 
 def _looks_like_hub_name(name: str) -> bool:
@@ -309,11 +460,13 @@ def open_index(
     model_dir: Path | None = None,
     encoder=None,
     lexical_only: bool = False,
+    rankers: dict[str, Ranker] | None = None,
 ) -> Searcher:
     """Load the live build of an index directory (or the last good one if it is damaged).
 
     A build with a dense half needs the encoder that built it: pass one (`encoder`), or the
     model directory to load it from (default: the installed e5 model). `lexical_only` skips it.
+    `rankers` replaces the shipped fitted rankers (cross-validation fits its own).
     """
     build_dir, manifest, warnings = store.locate(Path(index_dir))
     for warning in warnings:
@@ -366,4 +519,4 @@ def open_index(
             raise IndexDamaged(f"{build_dir.name}: không đọc được phần vector ({error})") from error
     else:
         encoder = None
-    return Searcher(build_dir, manifest, sources, passages, lexical, chosen, warnings, dense=dense, encoder=encoder)
+    return Searcher(build_dir, manifest, sources, passages, lexical, chosen, warnings, dense=dense, encoder=encoder, rankers=rankers)

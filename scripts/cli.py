@@ -74,10 +74,16 @@ def default_model_dir() -> Path:
     return installed_model_dir()
 
 
-def _open(args: argparse.Namespace):
+def _open(args: argparse.Namespace, *, fitting: bool = False):
+    """The live index; `fitting` opens it without the shipped rankers (they are being refit)."""
     from index.searcher import open_index
 
-    return open_index(args.index, model_dir=args.model, lexical_only=getattr(args, "mode", None) == "lexical")
+    return open_index(
+        args.index,
+        model_dir=args.model,
+        lexical_only=getattr(args, "mode", None) == "lexical",
+        rankers={} if fitting else None,
+    )
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -164,9 +170,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from scripts.evaluate import EvalReport, format_report, read_gold, score
 
     gold = read_gold(args.gold)
-    searcher = _open(args)
+    searcher = _open(args, fitting=bool(args.cv))
     searcher.warm_up()
     modes = searcher.modes if args.mode == "all" else [args.mode or searcher.modes[-1]]
+    if args.cv:
+        return _print_cross_validation(searcher, gold, [m for m in modes if m != "dense"], args)
     reports = {}
     for mode in modes:
         report = EvalReport()
@@ -183,6 +191,71 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for mode, report in reports.items():
         print(format_report(report, label=mode))
         print()
+    return 0
+
+
+def _print_cross_validation(searcher, gold, modes: list[str], args: argparse.Namespace) -> int:
+    """`eval --cv K`: the cross-validated figures of each fitted mode, beside the in-sample ones."""
+    from scripts import crossval
+    from scripts.evaluate import format_report
+
+    payload = {}
+    for mode in modes:
+        items = crossval.collect(searcher, gold, mode)
+        cv, ranking_only = crossval.cross_validate(items, args.cv, seed=args.seed)
+        fitted = crossval.fit_ranker(items, seed=args.seed)
+        sample = crossval.in_sample(items, fitted)
+        payload[mode] = {
+            "cross_validated": cv.summary(),
+            "in_sample": sample.summary(),
+            "ranking_only_cross_validated": ranking_only.summary(),
+            "candidate_recall": round(crossval.candidate_recall(items), 3),
+        }
+        if not args.json:
+            print(f"{mode}: {args.cv}-fold cross-validation (seed {args.seed}; fit on {args.cv - 1} folds, scored on the fifth)")
+            print(format_report(cv, label=f"{mode} CV"))
+            print()
+            print(format_report(sample, label=f"{mode} in-sample").split("\n\n")[0].splitlines()[-1])
+            print(format_report(ranking_only, label=f"{mode} CV, ranking alone (never declines)").split("\n\n")[0].splitlines()[-1])
+            print(f"candidates hold an answer for {payload[mode]['candidate_recall']:.3f} of in-scope questions")
+            print()
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_ranker_fit(args: argparse.Namespace) -> int:
+    """Fit the shipped ranker of each mode on gold questions and write it to index/models/."""
+    import datetime
+
+    from index.ranker import model_path
+    from scripts import crossval
+    from scripts.evaluate import read_gold
+
+    gold = read_gold(args.gold)
+    searcher = _open(args, fitting=True)
+    searcher.warm_up()
+    modes = [m for m in searcher.modes if m != "dense"] if args.mode == "all" else [args.mode]
+    for mode in modes:
+        items = crossval.collect(searcher, gold, mode)
+        cv = crossval.cross_validate(items, args.cv, seed=args.seed)[0].summary()
+        ranker = crossval.fit_ranker(items, seed=args.seed)
+        ranker.info.update(
+            {
+                "fit_on": f"{args.gold.name} ({len(gold)} questions, sha256 {crossval.data_hash(args.gold)})",
+                "index_corpus": searcher.manifest.get("corpus_hash", ""),
+                "seed": args.seed,
+                "cross_validated": {"folds": args.cv, **cv},
+                "fitted": datetime.date.today().isoformat(),
+                "refit": f"binhdang ranker fit --gold {args.gold.name} --mode {mode}",
+            }
+        )
+        out = args.out / model_path(mode).name if args.out else model_path(mode)
+        ranker.save(out)
+        print(
+            f"{mode}: {out}  threshold {ranker.threshold:.3f}; CV hit@1 {cv['hit@1']:.3f} hit@5 {cv['hit@5']:.3f} "
+            f"MRR@10 {cv['mrr@10']:.3f} out-of-scope declined {cv['out_of_scope_declined']} in-scope declined {cv['in_scope_declined']}"
+        )
     return 0
 
 
@@ -237,7 +310,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_index_option(evaluate)
     evaluate.add_argument("--json", action="store_true", help="machine-readable summary")
     evaluate.add_argument("--mode", choices=["fused", "lexical", "dense", "all"], default=None, help="ranking to score; 'all' prints one table per ranking, same run")
+    evaluate.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold cross-validation of the fitted ranker (stratified, fixed seed): prints CV figures beside in-sample ones")
+    evaluate.add_argument("--seed", type=int, default=13, help="seed of the cross-validation folds (default 13)")
     evaluate.set_defaults(handler=cmd_eval)
+
+    ranker = sub.add_parser("ranker", help="the fitted ranking model")
+    ranker_sub = ranker.add_subparsers(dest="ranker_command", required=True)
+    ranker_fit = ranker_sub.add_parser("fit", help="fit the ranker and its decline threshold on gold questions; writes index/models/ranker-<mode>.json with its CV figures")
+    ranker_fit.add_argument("--gold", type=Path, required=True, help="JSON-lines gold file (see ../shared/eval/README.md)")
+    add_index_option(ranker_fit)
+    ranker_fit.add_argument("--mode", choices=["fused", "lexical", "all"], default="all", help="which ranker (default: every mode the index serves)")
+    ranker_fit.add_argument("--cv", type=int, default=5, metavar="K", help="folds for the CV figures recorded in the model file (default 5)")
+    ranker_fit.add_argument("--seed", type=int, default=13, help="seed (default 13)")
+    ranker_fit.add_argument("--out", type=Path, default=None, help="write the model files here instead of index/models/")
+    ranker_fit.set_defaults(handler=cmd_ranker_fit)
 
     model = sub.add_parser("model", help="the embedding model")
     model_sub = model.add_subparsers(dest="model_command", required=True)

@@ -55,6 +55,23 @@ def dense_encoder(model_dir: Path):
     return Encoder.from_dir(model_dir)
 
 
+@pytest.fixture(scope="session")
+def fused_index(corpus_dir: Path, dense_encoder, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The starter corpus with its dense half (the default ranking people get), built once."""
+    from index.build import build_index
+
+    index_dir = tmp_path_factory.mktemp("fused-index")
+    build_index(corpus_dir, index_dir, encoder=dense_encoder)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def fused_searcher(fused_index: Path, dense_encoder):
+    from index.searcher import open_index
+
+    return open_index(fused_index, encoder=dense_encoder)
+
+
 def _write_documents(folder: Path, documents: dict[str, str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in documents.items():

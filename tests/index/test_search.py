@@ -72,13 +72,6 @@ def test_missing_index_is_a_clear_error(tmp_path):
         open_index(tmp_path / "nowhere")
 
 
-def test_how_much_question_is_declined_when_no_passage_about_it_states_a_figure(lexical_searcher):
-    # The documents mention minimum-wage rules (who guides them) but never give an amount.
-    result = lexical_searcher.search("Mức lương tối thiểu vùng hiện nay là bao nhiêu tiền?")
-    assert result.abstained
-    assert "figure" in result.reason
-
-
 def test_how_much_question_with_a_figure_in_the_documents_is_answered(lexical_searcher):
     result = lexical_searcher.search("Lao động nữ trong thời gian hành kinh được nghỉ bao nhiêu phút mỗi ngày?")
     assert not result.abstained
@@ -91,4 +84,6 @@ def test_answer_type_is_read_from_the_question_with_or_without_diacritics():
     assert answer_type("Luật có hiệu lực từ ngày nào?") == "date"
     assert answer_type("ty le nu dat bao nhieu phan tram") == "figure"
     assert answer_type("Nghị định nào quy định xử phạt?") == "document"
-    assert answer_type("Ai chủ trì?") is None
+    assert answer_type("Ai chủ trì?") == "actor"
+    assert answer_type("cac hanh vi bi nghiem cam gom nhung gi") == "list"
+    assert answer_type("Bình đẳng giới có ý nghĩa thế nào?") is None

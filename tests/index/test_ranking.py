@@ -1,0 +1,109 @@
+"""The fitted ranking: hard negatives declined in fused mode, words not syllables, the model
+file's contract, and the cross-validation machinery.
+
+The hard negatives are written here, near the domain on purpose (retirement, insurance, pay,
+exams, maths, household registration), and are not questions of ../shared/eval/dev.jsonl.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from index.features import ANSWERABILITY_FEATURES, FEATURE_NAMES
+from index.ranker import Ranker, RankerMismatch, choose_threshold, model_path
+from scripts.crossval import stratified_folds
+from scripts.evaluate import GoldQuestion
+
+NEAR_DOMAIN_NEGATIVES = [
+    "Nam giới sinh năm 1970 thì bao nhiêu tuổi được nghỉ hưu?",
+    "Người sử dụng lao động phải đóng bảo hiểm thất nghiệp bao nhiêu phần trăm tiền lương?",
+    "Giáo viên tiểu học hạng II được xếp hệ số lương từ bao nhiêu?",
+    "Thi nâng ngạch chuyên viên chính gồm những môn thi nào?",
+    "Cách giải phương trình bậc hai có hai nghiệm phân biệt",
+    "Đăng ký thường trú cho trẻ mới sinh cần giấy tờ gì?",
+    "Thuế giá trị gia tăng của hàng nông sản là bao nhiêu phần trăm?",
+]
+
+
+@pytest.mark.parametrize("question", NEAR_DOMAIN_NEGATIVES)
+def test_near_domain_question_the_documents_do_not_answer_is_declined_in_fused_mode(fused_searcher, question):
+    result = fused_searcher.search(question)
+    assert result.abstained, [hit.passage.citation for hit in result.hits[:2]]
+    assert result.hits == ()
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Lao động nữ được nghỉ thai sản bao lâu?", "06 tháng"),
+        ("nghỉ đẻ được mấy tháng", "06 tháng"),
+        ("Những hành vi nào bị nghiêm cấm trong lĩnh vực bình đẳng giới?", "hành vi vi phạm"),
+    ],
+)
+def test_questions_the_documents_answer_are_answered_in_fused_mode(fused_searcher, question, expected):
+    result = fused_searcher.search(question)
+    assert not result.abstained
+    assert any(expected.lower() in hit.passage.text.lower() for hit in result.hits[:3])
+
+
+def test_a_word_is_not_covered_by_its_syllables_in_other_words(lexical_searcher):
+    """'phương trình' (equation) is one word: a passage with 'giải', 'địa phương' and 'trình'
+    holds 'giải' but not 'phương trình', so it does not cover 'Giải phương trình'."""
+    gathered = lexical_searcher.gather("Giải phương trình", "lexical")
+    coverage = gathered.features[:, FEATURE_NAMES.index("coverage_words")]
+    decoys = 0
+    for row, position in enumerate(gathered.indices):
+        text = lexical_searcher.passages[int(position)].text.lower()
+        if "phương trình" not in text:
+            assert coverage[row] < 1.0, text[:120]
+            decoys += all(word in text for word in ("giải", "phương", "trình"))
+    assert decoys, "the corpus should hold a passage with every syllable apart"
+
+
+def test_bare_numbers_are_not_content_words(lexical_searcher):
+    """'2' and '2024' say nothing of the topic: a question made of a topic and numbers is covered
+    by a passage holding the topic."""
+    with_numbers = lexical_searcher.gather("thai sản 2 2024", "lexical")
+    coverage = with_numbers.features[:, FEATURE_NAMES.index("coverage_words")]
+    assert coverage.max() == pytest.approx(1.0)
+
+
+def test_the_shipped_models_are_fit_on_the_features_this_code_computes():
+    for mode in ("fused", "lexical"):
+        ranker = Ranker.load(model_path(mode))
+        assert ranker.candidates.feature_names == FEATURE_NAMES
+        assert ranker.answerability.feature_names == ANSWERABILITY_FEATURES
+        assert 0.0 < ranker.threshold < 1.0
+        recorded = ranker.info["cross_validated"]
+        assert recorded["folds"] == 5 and "hit@1" in recorded and "out_of_scope_declined" in recorded
+        assert "sha256" in ranker.info["fit_on"] and ranker.info["seed"] == 13
+
+
+def test_a_model_fit_on_other_features_is_refused_with_the_refit_command(tmp_path):
+    data = json.loads(model_path("lexical").read_text(encoding="utf-8"))
+    data["candidates"]["feature_names"] = data["candidates"]["feature_names"][:-1] + ["something_else"]
+    path = tmp_path / "ranker-lexical.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(RankerMismatch, match="binhdang ranker fit"):
+        Ranker.load(path)
+
+
+def test_folds_spread_in_and_out_of_scope_questions_evenly_and_repeatably():
+    gold = [GoldQuestion(str(i), f"q{i}", (), ("s",) if i % 5 else ()) for i in range(50)]
+    folds = stratified_folds(gold, 5, seed=3)
+    assert folds == stratified_folds(gold, 5, seed=3)
+    for fold in range(5):
+        members = [g for g, f in zip(gold, folds) if f == fold]
+        assert len(members) == 10
+        assert sum(1 for g in members if not g.in_scope) == 2
+
+
+def test_threshold_declines_what_is_out_of_scope_and_keeps_what_is_answered():
+    answerability = np.array([0.9, 0.8, 0.7, 0.3, 0.2, 0.6])
+    in_scope = np.array([True, True, True, False, False, True])
+    hit = np.array([True, True, True, False, False, False])
+    threshold = choose_threshold(answerability, in_scope, hit)
+    assert 0.3 < threshold <= 0.7
