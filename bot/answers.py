@@ -250,6 +250,9 @@ class Services:
         except Exception as error:  # any failure is reported to the admin; the old index serves on
             log.exception("rebuild failed")
             return as_messages(messages.reindex_failed(f"{type(error).__name__}: {error}"))
+        if outcome.build_id:
+            # Every other worker sharing the storage swaps to it at its next update.
+            self.journal.publish_build(outcome.build_id, by="/reindex")
         return as_messages(messages.reindex_done(outcome.documents, outcome.passages, outcome.seconds))
 
     def stats(self) -> list[Outgoing]:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib.util
+import json
 import logging
 import os
-import secrets
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlparse
 
 from telegram import Update
+from telegram.ext import TypeHandler
 
 from bot.app import build_application
 from bot.holder import SearcherHolder, warm_up
+from bot.rollout import BuildFollower
 from bot.settings import ENV_NAMES, Settings, SettingsError, load_settings
 from bot.storage import SchemaOutdated, StorageError, open_storage
 from index.errors import IndexError_
@@ -38,7 +41,10 @@ file (TOML, or .env lines; ./.env is read when present and --config is not given
   BINHDANG_RATE_LIMIT     questions per user, e.g. 20/min (default)
   TELEGRAM_API_BASE_URL   a self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot
 
-Without --webhook the bot long-polls Telegram; with it, it serves a webhook on --listen/--port.
+Without --webhook the bot long-polls Telegram (one process). With it, it runs one webhook
+worker on --listen/--port: start several behind one reverse proxy, sharing BINHDANG_DATABASE_URL;
+each answers a share of the updates, an update delivered twice is answered once, and GET /healthz
+reports the index build served and whether the database answers. Worker logs are JSON lines.
 """
 
 
@@ -74,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
         settings = load_settings(os.environ, config, overrides)
     except SettingsError as error:
         return _fail(str(error))
-    _configure_logging(args.log_level, settings.token)
+    webhook = bool(settings.webhook_url)
+    _configure_logging(args.log_level, settings.token, structured=webhook)
     if settings.webhook_url and importlib.util.find_spec("tornado") is None:
         return _fail('webhook mode needs python-telegram-bot[webhooks]: pip install "python-telegram-bot[webhooks]"')
     try:
@@ -88,27 +95,31 @@ def run(args: argparse.Namespace) -> int:
         journal = open_storage(settings.database)
     except (StorageError, SchemaOutdated) as error:
         return _fail(str(error))
+    holder = SearcherHolder(searcher)
+    # Follows the build `index build` or /reindex publishes in the storage (see bot.rollout).
+    follower = BuildFollower(journal, holder, settings.index_dir)
     try:
-        application = build_application(settings, SearcherHolder(searcher), journal)
+        application = build_application(settings, holder, journal, updater=not webhook)
         log.info("serving %d documents from %s; %s", len(searcher.sources), settings.index_dir,
-                 f"webhook {settings.webhook_url}" if settings.webhook_url else "long polling")
-        _serve(application, settings)
+                 f"webhook worker {settings.webhook_url}" if webhook else "long polling")
+        _serve(application, settings, journal, follower)
     finally:
         journal.close()
     return 0
 
 
-def _serve(application, settings: Settings) -> None:
+def _serve(application, settings: Settings, journal, follower: BuildFollower) -> None:
     if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.listen, port=settings.port,
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            # Telegram echoes this secret in a header, so forged posts to the URL are refused.
-            secret_token=secrets.token_urlsafe(32),
-            allowed_updates=Update.ALL_TYPES)
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        from bot.worker import Worker  # tornado, only for webhook workers
+
+        asyncio.run(Worker(application, journal, follower, settings).serve())
+        return
+
+    async def follow_published_build(update: object, context: object) -> None:
+        await follower.follow()
+
+    application.add_handler(TypeHandler(Update, follow_published_build), group=-2)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
 class _RedactingFormatter(logging.Formatter):
@@ -122,12 +133,33 @@ class _RedactingFormatter(logging.Formatter):
         return super().format(record).replace(self._token, "<token>")
 
 
-def _configure_logging(level: str, token: str) -> None:
+class _JsonFormatter(logging.Formatter):
+    """One JSON object per line, with the update id, latency and worker where a record has them,
+    for a fleet's log collector; the token is removed as above."""
+
+    FIELDS = ("update_id", "outcome", "latency_ms", "worker", "build", "listen")
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+                 "level": record.levelname, "logger": record.name, "msg": record.getMessage()}
+        entry.update({name: getattr(record, name) for name in self.FIELDS if hasattr(record, name)})
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str).replace(self._token, "<token>")
+
+
+def _configure_logging(level: str, token: str, *, structured: bool = False) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", token))
+    handler.setFormatter(_JsonFormatter(token) if structured else
+                         _RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", token))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     # One line per HTTP request to Telegram is noise at INFO.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)  # the worker logs each update itself
 
 
 def _fail(message: str) -> int:

@@ -36,6 +36,7 @@ class RebuildOutcome:
     documents: int
     passages: int
     seconds: float
+    build_id: str = ""  # the new build's directory name, which /reindex publishes to other workers
 
 
 class SearcherHolder:
@@ -74,7 +75,8 @@ class SearcherHolder:
             manifest = searcher.manifest
             outcome = RebuildOutcome(documents=_count(manifest.get("documents"), len(searcher.sources)),
                                      passages=_count(manifest.get("passages"), 0),
-                                     seconds=time.monotonic() - started)
+                                     seconds=time.monotonic() - started,
+                                     build_id=Path(getattr(searcher, "build_dir", "")).name)
             log.info("index rebuilt and swapped in: %s", outcome)
             return outcome
         finally:

@@ -31,6 +31,7 @@ ENV_NAMES: dict[str, str] = {
     "webhook_url": "BINHDANG_WEBHOOK_URL",
     "listen": "BINHDANG_WEBHOOK_LISTEN",
     "port": "BINHDANG_WEBHOOK_PORT",
+    "update_lease_s": "BINHDANG_UPDATE_LEASE_S",  # seconds before a dead worker's update is retaken
 }
 
 _WINDOWS = {"s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "hour": 3600.0}
@@ -57,6 +58,7 @@ class Settings:
     listen: str = "0.0.0.0"
     port: int = 8443
     database_url: str | None = field(default=None, repr=False)  # may hold a password
+    update_lease_s: float = 60.0
 
     @property
     def database(self) -> str | Path:
@@ -136,7 +138,18 @@ def load_settings(env: Mapping[str, str], config_path: Path | None = None,
         listen=str(raw.get("listen", "0.0.0.0")),
         port=_int(raw.get("port", 8443), "port"),
         database_url=_database_url(raw.get("database_url")),
+        update_lease_s=_seconds(raw.get("update_lease_s", 60), "update_lease_s"),
     )
+
+
+def _seconds(value: Any, name: str) -> float:
+    try:
+        seconds = float(str(value).strip())
+    except ValueError:
+        raise SettingsError(f"{name}: {value!r} is not a number of seconds") from None
+    if seconds <= 0:
+        raise SettingsError(f"{name}: must be more than 0 seconds")
+    return seconds
 
 
 def _database_url(value: Any) -> str | None:

@@ -132,6 +132,28 @@ def cmd_index_build(args: argparse.Namespace) -> int:
         print(f"  bỏ qua {len(report.skipped)} tệp:")
         for skipped in report.skipped:
             print(f"    - {skipped.file}: {skipped.reason}")
+    database = args.database or os.environ.get("BINHDANG_DATABASE_URL")
+    if database:
+        return _publish_build(database, report.build_dir.name)
+    return 0
+
+
+def _publish_build(database: str, build_id: str) -> int:
+    """Tell every bot worker sharing `database` to serve `build_id` from its next update."""
+    import socket
+
+    from bot.storage import SchemaOutdated, StorageError, open_storage, redact_url
+
+    try:
+        storage = open_storage(database)
+    except (StorageError, SchemaOutdated) as error:
+        print(f"Lỗi: chỉ mục đã dựng nhưng chưa công bố cho các worker: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        storage.publish_build(build_id, by=f"index build on {socket.gethostname()}")
+    finally:
+        storage.close()
+    print(f"  đã công bố bản dựng {build_id} cho các worker dùng {redact_url(database)}")
     return 0
 
 
@@ -291,6 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--full", action="store_true", help="rebuild everything, reusing nothing from the previous build")
     build.add_argument("--no-dense", action="store_true", help="lexical index only (no embedding model needed)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument("--database", default=None, help="publish the new build to the bot workers sharing this "
+                       "database (default: $BINHDANG_DATABASE_URL; nothing is published without one)")
     build.set_defaults(handler=cmd_index_build)
     status = index_sub.add_parser("status", help="what the live index holds, and whether the documents folder changed since")
     add_index_option(status)

@@ -233,6 +233,11 @@ class Storage:
         """Mark a claimed update handled: later deliveries of it are duplicates for good."""
         self.backend.run("UPDATE update_claims SET done = 1 WHERE update_id = ?", (update_id,))
 
+    def update_done(self, update_id: int) -> bool:
+        """Whether a claimed update was handled to the end."""
+        rows = self.backend.run("SELECT done FROM update_claims WHERE update_id = ?", (update_id,))
+        return bool(rows and rows[0][0])
+
     def release_update(self, update_id: int) -> None:
         """Give a claim back after a failure, so that Telegram's retry is handled at once."""
         self.backend.run("DELETE FROM update_claims WHERE update_id = ? AND done = 0", (update_id,))

@@ -305,6 +305,8 @@ def test_reindex_swaps_the_index_while_questions_keep_being_answered(run_bot, do
                 break
             await asyncio.sleep(0.05)
         await bot.feed(message("nghỉ thai sản của lao động nữ"))
+        # Published, so that every other worker sharing the storage swaps to it too.
+        assert bot.journal.published_build().build_id == holder.get().build_dir.name
 
     bot = run_bot(scenario, holder=holder, docs_dir=docs, index_dir=index)
     texts = bot.texts()
