@@ -19,7 +19,9 @@ from index.normalise import ABBREVIATIONS_FILE
 from index.settings import FIELDS, IndexSettings
 from index.tokenise import TOKENISER_ID, analyse
 from knowledge.splitting import heading_lines
+from knowledge.encodings import encoding_label
 from knowledge.ingest import Corpus, Document, Skipped, ingest_folder, list_document_files
+from knowledge.loaders import MAX_DOCUMENT_BYTES
 from knowledge.types import Passage, Source
 
 FORMAT_VERSION = 2  # 2: heading fields
@@ -85,6 +87,8 @@ class BuildReport:
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
     changes: dict[str, list[str]] = field(default_factory=dict)  # added / changed / removed / reused
+    encodings: dict[str, str] = field(default_factory=dict)  # file → encoding it was read in, when not UTF-8
+    warnings: list[str] = field(default_factory=list)  # about the folder as a whole (an unusable manifest)
 
 
 def context_text(source: Source) -> str:
@@ -235,6 +239,7 @@ def build_index(
     full: bool = False,
     encoder=None,
     on_file: Callable[[Path], None] | None = None,
+    max_document_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> BuildReport:
     """Build the index of a documents folder and publish it; on any failure the live index stays.
 
@@ -257,7 +262,7 @@ def build_index(
         if on_file is not None:
             on_file(path)
 
-    corpus = ingest_folder(docs_dir, files=files, on_file=tick)
+    corpus = ingest_folder(docs_dir, files=files, on_file=tick, max_document_bytes=max_document_bytes)
     if bar is not None:
         bar.close()
     if not corpus.documents:
@@ -283,6 +288,8 @@ def build_index(
         changes=compare_documents(
             reuse.document_hashes, {d.source.id: d.source.content_hash for d in corpus.documents}
         ),
+        encodings={d.source.file: encoding_label(d.encoding) for d in corpus.documents if d.encoding},
+        warnings=list(corpus.warnings),
     )
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from knowledge import cleaning, doctypes, loaders, metadata
 from knowledge.citation import cite
 from knowledge.errors import DocumentsFolderError, UnreadableDocument
+from knowledge.loaders import MAX_DOCUMENT_BYTES
 from knowledge.splitting import split_text
 from knowledge.types import Passage, Source
 
@@ -28,6 +31,7 @@ class Document:
 
     source: Source
     passages: tuple[Passage, ...]
+    encoding: str = ""  # what the file was read or converted from when not UTF-8 (knowledge.encodings.LABELS)
 
 
 @dataclass
@@ -36,6 +40,7 @@ class Corpus:
 
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the folder as a whole (an unusable manifest)
 
     @property
     def passages(self) -> list[Passage]:
@@ -106,20 +111,40 @@ def passages_of(source: Source, text: str) -> tuple[Passage, ...]:
     return tuple(passages)
 
 
-def ingest_file(path: Path, entry: dict) -> Document:
-    """Read, clean and split one file. Raises UnreadableDocument with the reason."""
-    data = path.read_bytes()
-    raw = loaders.read_document(path)
+def relative_name(path: Path, folder: Path) -> str:
+    """A file's name as the manifest and the index know it: its path under the documents folder,
+    "/"-separated, NFC (macOS writes Vietnamese file names decomposed)."""
+    path = Path(path)
+    relative = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.name
+    return unicodedata.normalize("NFC", relative)
+
+
+def manifest_entry(manifest: dict[str, dict], relative: str, name_counts: Counter) -> dict:
+    """The manifest entry of a file: by its path under the folder, else by its bare name when
+    no other file in the folder has that name."""
+    entry = manifest.get(relative)
+    if entry is None:
+        name = relative.rsplit("/", 1)[-1]
+        if name != relative and name_counts[name] == 1:
+            entry = manifest.get(name)
+    return entry or {}
+
+
+def ingest_file(path: Path, entry: dict, *, relative: str | None = None, max_bytes: int = MAX_DOCUMENT_BYTES) -> Document:
+    """Read, clean and split one file. Raises UnreadableDocument with the reason (in Vietnamese)."""
+    relative = relative or unicodedata.normalize("NFC", Path(path).name)
+    raw = loaders.read_document(path, max_bytes=max_bytes)
     text = clean_text(raw, entry)
     if len(text.strip()) < 40:
         raise UnreadableDocument("gần như không có nội dung sau khi làm sạch")
-    source = replace(metadata.source_from(entry, path.name, text), content_hash=content_hash(data))
+    data = path.read_bytes()
+    source = replace(metadata.source_from(entry, relative, text), content_hash=content_hash(data))
     if not source.published and (entry.get("text_kind") == "web-page" or raw.kind == "html"):
         source = replace(source, published=metadata.posted_date(raw.text))
     passages = passages_of(source, text)
     if not passages:
         raise UnreadableDocument("không tách được đoạn nào")
-    return Document(source, passages)
+    return Document(source, passages, encoding=raw.encoding)
 
 
 def ingest_folder(
@@ -127,19 +152,28 @@ def ingest_folder(
     *,
     files: Iterable[Path] | None = None,
     on_file: Callable[[Path], None] | None = None,
+    max_document_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> Corpus:
-    """Ingest every readable document of a folder; the manifest, if any, supplies metadata."""
+    """Ingest every readable document of a folder; the manifest, if any, supplies metadata.
+
+    An unusable manifest is a warning, not a stop: the documents are then described by their
+    own headers. A file over `max_document_bytes` of text is skipped with the reason."""
     paths = list(files) if files is not None else list_document_files(folder)
-    manifest = metadata.read_manifest(folder)
     corpus = Corpus()
-    seen_ids: set[str] = set()
-    for path in paths:
+    try:
+        manifest = metadata.read_manifest(folder)
+    except metadata.ManifestError as error:
+        manifest = {}
+        corpus.warnings.append(f"{error} — bỏ qua manifest: thông tin văn bản được đọc từ phần đầu của từng tệp")
+    names = [relative_name(path, folder) for path in paths]
+    name_counts = Counter(name.rsplit("/", 1)[-1] for name in names)
+    seen_ids: dict[str, str] = {}
+    for path, relative in zip(paths, names):
         if on_file:
             on_file(path)
-        relative = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.name
-        entry = manifest.get(relative) or manifest.get(path.name) or {}
+        entry = manifest_entry(manifest, relative, name_counts)
         try:
-            document = ingest_file(path, entry)
+            document = ingest_file(path, entry, relative=relative, max_bytes=max_document_bytes)
         except UnreadableDocument as error:
             corpus.skipped.append(Skipped(relative, str(error)))
             continue
@@ -147,8 +181,10 @@ def ingest_folder(
             corpus.skipped.append(Skipped(relative, f"không đọc được tệp ({error.strerror or error})"))
             continue
         if document.source.id in seen_ids:
-            corpus.skipped.append(Skipped(relative, f"trùng mã tài liệu '{document.source.id}' với một tệp khác"))
+            corpus.skipped.append(
+                Skipped(relative, f"trùng mã tài liệu «{document.source.id}» với {seen_ids[document.source.id]}")
+            )
             continue
-        seen_ids.add(document.source.id)
+        seen_ids[document.source.id] = relative
         corpus.documents.append(document)
     return corpus

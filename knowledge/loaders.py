@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge import encodings
 from knowledge.cleaning import clean_web_text
-from knowledge.errors import UnreadableDocument, UnsupportedDocument
+from knowledge.errors import DocumentTooLarge, UnreadableDocument, UnsupportedDocument
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 SUPPORTED_SUFFIXES = frozenset(TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"})
+
+# Above this much text one document holds up every other: a 30 MB text file took 12 minutes
+# to index lexically (two hours with embeddings). A real law or plan is well under 1 MB.
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -23,42 +28,68 @@ class RawDocument:
     text: str
     kind: str  # "text" | "html" | "docx" | "pdf"
     title: str = ""  # the page title an HTML file declares, when it has one
+    encoding: str = ""  # what the text was read or converted from, when not UTF-8 (knowledge.encodings.LABELS)
 
     @property
     def is_web_page(self) -> bool:
         return self.kind == "html"
 
+    @property
+    def encoding_label(self) -> str:
+        """The encoding as an admin reads it ("VNI (phông VNI-Windows)"); "" for UTF-8."""
+        return encodings.encoding_label(self.encoding)
 
-def read_document(path: Path) -> RawDocument:
-    """Read a supported file into text; UnsupportedDocument or UnreadableDocument (with a reason) otherwise."""
+
+def read_document(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> RawDocument:
+    """Read a supported file into text; UnsupportedDocument, DocumentTooLarge or UnreadableDocument
+    (each with a reason in Vietnamese) otherwise."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        shown = suffix or "no extension"
+        shown = suffix or "không có đuôi"
         raise UnsupportedDocument(
-            f"{path.name}: files of type {shown} are not read; use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+            f"không đọc loại tệp {shown}; chỉ đọc {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
+    if suffix in TEXT_SUFFIXES | HTML_SUFFIXES:
+        _check_size(_file_size(path), max_bytes)  # before reading: their bytes are their text
+    encoding = ""
     if suffix in TEXT_SUFFIXES:
-        text, kind, title = decode_text(_read_bytes(path), path.name), "text", ""
+        decoded = encodings.decode_bytes(_read_bytes(path))
+        text, kind, title = decoded.text, "text", ""
+        encoding = "" if decoded.encoding == "utf-8" else decoded.encoding
     elif suffix in HTML_SUFFIXES:
-        text, title = _read_html(_read_bytes(path), path.name)
-        kind = "html"
+        data = _read_bytes(path)
+        text, title = _read_html(data)
+        kind, encoding = "html", _declared_html_encoding(data)
     elif suffix == ".docx":
         text, kind, title = _read_docx(path), "docx", ""
     else:
-        text, kind, title = _read_pdf(path), "pdf", ""
+        text, kind, title = _read_pdf(path, max_bytes), "pdf", ""
     text = _tidy(text)
+    if kind != "text":  # a plain-text file was judged as it was decoded
+        repaired = encodings.repair_text(text)
+        text, encoding = repaired.text, repaired.encoding or encoding
+    text = encodings.strip_format_characters(text)  # after repair: TCVN3's ư is the soft hyphen's byte
     if not text.strip():
-        raise UnreadableDocument(f"{path.name}: {_EMPTY_REASON[kind]}")
-    return RawDocument(path=path, text=text, kind=kind, title=_tidy(title).strip())
+        raise UnreadableDocument(_EMPTY_REASON[kind])
+    _check_size(len(text.encode("utf-8")), max_bytes)
+    return RawDocument(path=path, text=text, kind=kind, title=_tidy(encodings.strip_format_characters(title)).strip(), encoding=encoding)
 
 
 _EMPTY_REASON = {
-    "text": "the file is empty",
-    "html": "the page has no readable text",
-    "docx": "the Word file has no text",
-    "pdf": "the PDF has no text layer (it may be a scanned image; run OCR on it first)",
+    "text": "tệp trống",
+    "html": "trang web không có chữ đọc được",
+    "docx": "tệp Word không có chữ",
+    "pdf": "PDF không có lớp chữ (có thể là ảnh quét): cần OCR trước khi đưa vào",
 }
+
+
+def _check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise DocumentTooLarge(
+            f"quá lớn: {size / 1_048_576:.1f} MB chữ, giới hạn mỗi tài liệu là {max_bytes / 1_048_576:.1f} MB "
+            "(tách tệp ra, hoặc nâng giới hạn bằng --max-doc-mb)"
+        )
 
 
 def _tidy(text: str) -> str:
@@ -67,76 +98,35 @@ def _tidy(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError as error:
+        raise UnreadableDocument(f"không mở được tệp ({error.strerror or error})") from error
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise UnreadableDocument(f"{path.name}: cannot be opened ({error.strerror or error})") from error
+        raise UnreadableDocument(f"không mở được tệp ({error.strerror or error})") from error
 
 
-# ---------------------------------------------------------------- plain text
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-# Control characters that never occur in a text document (tabs, line and page breaks do).
-_CONTROL = {chr(code) for code in range(32)} - {"\t", "\n", "\x0b", "\x0c", "\r"}
-# Latin-1 symbols (¡ … ¿) are rare in Vietnamese; a cp1258 decoding full of them is really
-# TCVN3 or VNI text, whose letters land on those code points.
-_LEGACY_FONT_SYMBOLS = {chr(code) for code in range(0xA1, 0xC0)}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
-def decode_text(data: bytes, name: str = "file") -> str:
-    """Decode a text file: BOM-marked UTF-8/16/32, plain UTF-8, else Windows-1258; NFC."""
-    if not data.strip():
-        raise UnreadableDocument(f"{name}: the file is empty")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            text = _decode(data[len(bom) :], encoding, name)
-            break
-    else:
-        if b"\x00" in data:
-            raise UnreadableDocument(f"{name}: the file holds binary data (NUL bytes), not text")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = _decode_cp1258(data, name)
-    if any(char in _CONTROL for char in text):
-        raise UnreadableDocument(f"{name}: the file holds binary data (control characters), not text")
-    if not text.strip():
-        raise UnreadableDocument(f"{name}: the file is empty")
-    return unicodedata.normalize("NFC", text)
-
-
-def _decode(data: bytes, encoding: str, name: str) -> str:
+def _declared_html_encoding(data: bytes) -> str:
+    """The charset a page that is not UTF-8 declares (which the HTML parser honours); "" for UTF-8."""
     try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise UnreadableDocument(
-            f"{name}: starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()} text"
-        ) from error
-
-
-def _decode_cp1258(data: bytes, name: str) -> str:
-    """Legacy Vietnamese Windows text; its tone marks are combining characters until NFC."""
-    try:
-        text = data.decode("cp1258")
-    except UnicodeDecodeError as error:
-        raise UnreadableDocument(
-            f"{name}: the text is neither UTF-8 nor Windows-1258; save it as UTF-8 and try again"
-        ) from error
-    non_ascii = [char for char in text if ord(char) > 127]
-    symbols = sum(1 for char in non_ascii if char in _LEGACY_FONT_SYMBOLS)
-    if non_ascii and symbols / len(non_ascii) > 0.2:
-        raise UnreadableDocument(
-            f"{name}: the text seems to use an old Vietnamese font encoding (TCVN3/ABC or VNI); "
-            "convert it to Unicode (UTF-8) and try again"
-        )
-    return text
+        data.decode("utf-8")
+        return ""
+    except UnicodeDecodeError:
+        pass
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return "không khai báo (tự nhận)"
+    declared = match.group(1).decode("ascii").lower()
+    return {"windows-1258": "cp1258", "utf-16": "utf-16"}.get(declared, declared)
 
 
 # ---------------------------------------------------------------- HTML
@@ -149,18 +139,18 @@ _BLOCKS = (
 _CHROME_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe")
 
 
-def _read_html(data: bytes, name: str) -> tuple[str, str]:
+def _read_html(data: bytes) -> tuple[str, str]:
     """Main text of a web page (trafilatura, favouring recall), cleaned of page chrome."""
     if not data.strip():
-        raise UnreadableDocument(f"{name}: the file is empty")
+        raise UnreadableDocument(_EMPTY_REASON["text"])
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
     try:
         tree = trafilatura.load_html(data)
     except Exception as error:  # noqa: BLE001 - any parser failure means the page cannot be read
-        raise UnreadableDocument(f"{name}: the HTML cannot be parsed ({error})") from error
+        raise UnreadableDocument(f"không phân tích được HTML ({error})") from error
     if tree is None:
-        raise UnreadableDocument(f"{name}: the HTML cannot be parsed")
+        raise UnreadableDocument("không phân tích được HTML")
     title = _html_title(tree)
     text = _trafilatura_text(trafilatura, tree) or _plain_html_text(tree)
     heading = _main_heading(tree)
@@ -230,7 +220,7 @@ def _read_docx(path: Path) -> str:
                 blocks.extend(_table_lines(item))
     except Exception as error:  # noqa: BLE001 - python-docx raises many types for damaged files
         raise UnreadableDocument(
-            f"{path.name}: the Word file cannot be opened; it may be damaged or not a .docx ({type(error).__name__})"
+            f"không mở được tệp Word: có thể tệp hỏng hoặc không phải .docx ({type(error).__name__})"
         ) from error
     return "\n".join(blocks)
 
@@ -251,21 +241,27 @@ def _table_lines(table) -> list[str]:
 
 # ---------------------------------------------------------------- PDF
 
-def _read_pdf(path: Path) -> str:
-    """Text of each page, pages separated by a blank line."""
+def _read_pdf(path: Path, max_bytes: int = MAX_DOCUMENT_BYTES) -> str:
+    """Text of each page, pages separated by a blank line; stops once past `max_bytes` of text."""
     import pypdf
 
     try:
         reader = pypdf.PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableDocument(f"{path.name}: the PDF is password-protected")
-        pages = [page.extract_text() or "" for page in reader.pages]
+            raise UnreadableDocument("PDF có mật khẩu: hãy gỡ mật khẩu rồi đưa vào lại")
+        pages: list[str] = []
+        size = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            size += len(pages[-1].encode("utf-8"))
+            if size > max_bytes:
+                break  # the caller refuses it as too large; reading on would only cost time
     except UnreadableDocument:
         raise
     except Exception as error:  # noqa: BLE001 - pypdf raises many types for damaged files
         raise UnreadableDocument(
-            f"{path.name}: the PDF cannot be read; it may be damaged or encrypted ({type(error).__name__})"
+            f"không đọc được PDF: có thể tệp hỏng hoặc bị mã hóa ({type(error).__name__})"
         ) from error
     if not pages:
-        raise UnreadableDocument(f"{path.name}: the PDF has no pages; it may be damaged")
+        raise UnreadableDocument("PDF không có trang nào: có thể tệp hỏng")
     return "\n\n".join(pages)

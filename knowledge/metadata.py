@@ -7,11 +7,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from knowledge import doctypes, signature
 from knowledge.cleaning import normalise_whitespace, strip_markup_residue
-from knowledge.errors import DocumentsFolderError
+from knowledge.encodings import decode_bytes
+from knowledge.errors import DocumentsFolderError, UnreadableDocument
 from knowledge.types import Source
 
 MANIFEST_NAME = "manifest.json"
@@ -25,22 +26,72 @@ class ManifestError(DocumentsFolderError):
 
 
 def read_manifest(folder: Path) -> dict[str, dict]:
-    """Map file name → manifest entry for a documents folder; {} when it has no manifest.json."""
+    """Map file path under the folder → manifest entry; {} when the folder has no manifest.json.
+
+    Raises ManifestError (in Vietnamese, with the line and column of the fault) when the file
+    is not UTF-8, not JSON, or not a list of entries."""
     path = Path(folder) / MANIFEST_NAME
     if not path.is_file():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise ManifestError(f"{path} is not UTF-8 text: {error}") from error
-    except json.JSONDecodeError as error:
-        raise ManifestError(f"{path} is not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}") from error
+        data = path.read_bytes()
     except OSError as error:
-        raise ManifestError(f"{path} cannot be read: {error}") from error
-    return _entries_by_file(data, path)
+        raise ManifestError(f"không đọc được {MANIFEST_NAME} ({error.strerror or error})") from error
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _line_and_column(data, error.start)
+        raise ManifestError(
+            f"{MANIFEST_NAME} không phải văn bản UTF-8 (byte lạ ở dòng {line}, cột {column}){_encoding_hint(data)}; "
+            "hãy lưu lại tệp dưới dạng UTF-8"
+        ) from error
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ManifestError(
+            f"{MANIFEST_NAME} không phải JSON hợp lệ (dòng {error.lineno}, cột {error.colno}): {_json_problem(error.msg)}"
+        ) from error
+    return _entries_by_file(parsed)
 
 
-def _entries_by_file(data: object, path: Path) -> dict[str, dict]:
+def _line_and_column(data: bytes, offset: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+
+
+def _encoding_hint(data: bytes) -> str:
+    try:
+        decoded = decode_bytes(data)  # the same detector that reads the documents
+    except UnreadableDocument:
+        return ""
+    return f", có vẻ là {decoded.label}" if decoded.encoding not in ("", "utf-8") else ""
+
+
+_JSON_PROBLEMS = {
+    "Expecting value": "thiếu giá trị",
+    "Expecting ',' delimiter": "thiếu dấu phẩy",
+    "Expecting ':' delimiter": "thiếu dấu hai chấm",
+    "Expecting property name enclosed in double quotes": "tên trường phải nằm trong dấu ngoặc kép (hoặc thừa dấu phẩy)",
+    "Unterminated string starting at": "chuỗi chưa đóng ngoặc kép",
+    "Extra data": "thừa nội dung sau phần JSON",
+    "Invalid control character at": "ký tự điều khiển trong chuỗi",
+    "Invalid \\escape": "ký tự thoát (\\) không hợp lệ",
+}
+
+
+def _json_problem(message: str) -> str:
+    return _JSON_PROBLEMS.get(message, message)
+
+
+def manifest_file_key(name: str) -> str:
+    """How a manifest names a file: its path under the documents folder, "/"-separated, NFC."""
+    key = unicodedata.normalize("NFC", name.strip()).replace("\\", "/")
+    while key.startswith("./"):
+        key = key[2:]
+    return key
+
+
+def _entries_by_file(data: object) -> dict[str, dict]:
     # Accepted shapes: {"sources": [...]}, a bare list of entries, or {file name: entry}.
     if isinstance(data, dict) and "sources" in data:
         entries = data["sources"]
@@ -49,19 +100,19 @@ def _entries_by_file(data: object, path: Path) -> dict[str, dict]:
     elif isinstance(data, dict) and all(isinstance(value, dict) for value in data.values()):
         entries = [{"file": name, **entry} for name, entry in data.items()]
     else:
-        raise ManifestError(f"{path} must hold a list of entries under \"sources\"")
+        raise ManifestError(f"{MANIFEST_NAME} phải chứa danh sách các mục dưới khóa \"sources\"")
     if not isinstance(entries, list):
-        raise ManifestError(f"{path}: \"sources\" must be a list of entries")
+        raise ManifestError(f"{MANIFEST_NAME}: \"sources\" phải là một danh sách các mục")
     by_file: dict[str, dict] = {}
     for position, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
-            raise ManifestError(f"{path}: entry {position} is not an object")
+            raise ManifestError(f"{MANIFEST_NAME}: mục thứ {position} không phải một đối tượng JSON")
         name = entry.get("file")
         if not isinstance(name, str) or not name.strip():
-            raise ManifestError(f"{path}: entry {position} has no \"file\" name")
-        name = unicodedata.normalize("NFC", name.strip())
+            raise ManifestError(f"{MANIFEST_NAME}: mục thứ {position} không có tên tệp (\"file\")")
+        name = manifest_file_key(name)
         if name in by_file:
-            raise ManifestError(f"{path}: \"{name}\" is described twice")
+            raise ManifestError(f"{MANIFEST_NAME}: tệp «{name}» được mô tả hai lần")
         by_file[name] = {key: _nfc(value) for key, value in entry.items()}
     return by_file
 
@@ -383,14 +434,22 @@ _SOURCE_FIELDS = (
 )
 
 
+def default_source_id(file_name: str) -> str:
+    """A document's id when the manifest gives none: its path under the documents folder without
+    the extension, so 2023/ke-hoach.txt and 2024/ke-hoach.txt are two documents."""
+    return unicodedata.normalize("NFC", str(PurePosixPath(file_name).with_suffix("")))
+
+
 def source_from(entry: Mapping | None, file_name: str, text: str) -> Source:
-    """Describe a document: the manifest entry wins field by field, the header fills gaps, then the file name."""
+    """Describe a document: the manifest entry wins field by field, the header fills gaps, then the file name.
+
+    `file_name` is the file's path under the documents folder ("2024/ke-hoach.txt")."""
     entry = dict(entry or {})
     meta = metadata_from_text(text, file_name)
     fields = {name: _first_text(entry.get(name), meta.get(name)) for name in _SOURCE_FIELDS}
     fields["title"] = fields["title"] or humanise_file_name(file_name)
     return Source(
-        id=_first_text(entry.get("id")) or Path(file_name).stem,
+        id=_first_text(entry.get("id")) or default_source_id(file_name),
         excerpt=bool(entry.get("excerpt", False)),
         file=file_name,
         content_hash=content_hash(text),

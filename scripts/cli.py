@@ -128,6 +128,12 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     for kind, ids in report.changes.items():
         if ids:
             print(f"  {kind}: {len(ids)} ({', '.join(ids[:8])}{' …' if len(ids) > 8 else ''})")
+    if report.encodings:
+        print(f"  {len(report.encodings)} tệp không phải UTF-8, đã đọc và chuyển sang Unicode:")
+        for file, label in report.encodings.items():
+            print(f"    - {file}: {label}")
+    for warning in report.warnings:
+        print(f"  Cảnh báo: {warning}")
     if report.skipped:
         print(f"  bỏ qua {len(report.skipped)} tệp:")
         for skipped in report.skipped:

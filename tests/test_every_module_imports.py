@@ -23,8 +23,8 @@ MODULES = sorted(
     for info in pkgutil.iter_modules([str(ROOT / package.replace(".", "/"))])
 )
 # Imported inside functions (slow to import, needed only for one file type or one command).
-LAZY_IMPORTS = ["trafilatura", "lxml.html.clean", "docx", "pypdf", "faiss", "sentence_transformers", "telegram.ext",
-                "psycopg", "psycopg_pool"]
+LAZY_IMPORTS = ["trafilatura", "lxml.html.clean", "charset_normalizer", "docx", "pypdf", "faiss", "sentence_transformers",
+                "telegram.ext", "psycopg", "psycopg_pool"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -10,7 +10,8 @@ import pypdf
 import pytest
 
 from knowledge.errors import UnreadableDocument, UnsupportedDocument
-from knowledge.loaders import SUPPORTED_SUFFIXES, RawDocument, decode_text, read_document
+from knowledge.encodings import decode_bytes
+from knowledge.loaders import SUPPORTED_SUFFIXES, RawDocument, read_document
 
 VIETNAMESE = "Kế hoạch thực hiện công tác bình đẳng giới năm 2024.\nTăng cường sự tham gia của phụ nữ."
 
@@ -99,29 +100,29 @@ def test_windows_line_endings_become_newlines(tmp_path: Path) -> None:
 def test_binary_file_named_txt_is_refused_as_binary(tmp_path: Path) -> None:
     path = tmp_path / "anh.txt"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00")
-    with pytest.raises(UnreadableDocument, match="binary"):
+    with pytest.raises(UnreadableDocument, match="nhị phân"):
         read_document(path)
 
 
 def test_empty_file_is_refused_as_empty(tmp_path: Path) -> None:
     path = tmp_path / "rong.txt"
     path.write_bytes(b"")
-    with pytest.raises(UnreadableDocument, match="empty"):
+    with pytest.raises(UnreadableDocument, match="tệp trống"):
         read_document(path)
 
 
 def test_whitespace_only_file_is_refused_as_empty(tmp_path: Path) -> None:
     path = tmp_path / "rong.txt"
     path.write_bytes(b"  \n\n \t\n")
-    with pytest.raises(UnreadableDocument, match="empty"):
+    with pytest.raises(UnreadableDocument, match="tệp trống"):
         read_document(path)
 
 
-def test_old_font_encoding_text_is_refused_with_advice() -> None:
-    # TCVN3 letters land on Latin-1 symbols when read as Windows-1258.
-    tcvn3_like = "Ch\xb8nh s\xb8ch b\xd7nh \xae\xb3ng gi\xedi \xb8p d\xf4ng".encode("latin-1")
-    with pytest.raises(UnreadableDocument, match="old Vietnamese font encoding"):
-        decode_text(tcvn3_like, "cu.txt")
+def test_old_font_encoding_text_is_converted_not_refused() -> None:
+    # TCVN3 letters land on Latin-1 symbols when read as Windows-1258; read as TCVN3 they are Vietnamese.
+    tcvn3 = "Ch\xddnh s\xb8ch b\xd7nh \xae\xbcng gi\xedi \xb8p d\xf4ng".encode("latin-1")
+    decoded = decode_bytes(tcvn3)
+    assert (decoded.text, decoded.encoding) == ("Chính sách bình đẳng giới áp dụng", "tcvn3")
 
 
 def test_unknown_extension_is_unsupported(tmp_path: Path) -> None:
@@ -139,7 +140,7 @@ def test_unsupported_is_a_kind_of_unreadable(tmp_path: Path) -> None:
 
 
 def test_missing_file_is_unreadable_not_an_oserror(tmp_path: Path) -> None:
-    with pytest.raises(UnreadableDocument, match="cannot be opened"):
+    with pytest.raises(UnreadableDocument, match="không mở được tệp"):
         read_document(tmp_path / "khong-co.txt")
 
 
@@ -197,7 +198,7 @@ def test_docx_merged_cell_is_read_once(tmp_path: Path) -> None:
 def test_damaged_docx_is_unreadable_with_a_reason(tmp_path: Path) -> None:
     path = tmp_path / "hong.docx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(UnreadableDocument, match="Word file cannot be opened"):
+    with pytest.raises(UnreadableDocument, match="không mở được tệp Word"):
         read_document(path)
 
 
@@ -225,7 +226,7 @@ def test_pdf_without_text_layer_is_reported_as_needing_ocr(tmp_path: Path) -> No
     path = tmp_path / "scan.pdf"
     with path.open("wb") as handle:
         writer.write(handle)
-    with pytest.raises(UnreadableDocument, match="no text layer"):
+    with pytest.raises(UnreadableDocument, match="cần OCR"):
         read_document(path)
 
 
@@ -237,7 +238,7 @@ def test_password_protected_pdf_is_reported_as_such(tmp_path: Path) -> None:
     path = tmp_path / "locked.pdf"
     with path.open("wb") as handle:
         writer.write(handle)
-    with pytest.raises(UnreadableDocument, match="password"):
+    with pytest.raises(UnreadableDocument, match="mật khẩu"):
         read_document(path)
 
 

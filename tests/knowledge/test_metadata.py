@@ -49,26 +49,26 @@ def test_manifest_as_a_bare_list_is_accepted(tmp_path: Path) -> None:
 
 def test_malformed_manifest_raises_our_error_with_the_reason(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text('{"sources": [ {"file": "a.txt",, } ]}', encoding="utf-8")
-    with pytest.raises(ManifestError, match="not valid JSON.*line 1"):
+    with pytest.raises(ManifestError, match="không phải JSON hợp lệ.*dòng 1, cột 32"):
         read_manifest(tmp_path)
 
 
 def test_manifest_entry_without_file_name_is_refused(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text(json.dumps({"sources": [{"title": "A"}]}), encoding="utf-8")
-    with pytest.raises(ManifestError, match="entry 1 has no \"file\""):
+    with pytest.raises(ManifestError, match="mục thứ 1 không có tên tệp"):
         read_manifest(tmp_path)
 
 
 def test_manifest_describing_a_file_twice_is_refused(tmp_path: Path) -> None:
     sources = {"sources": [{"file": "a.txt"}, {"file": "a.txt"}]}
     (tmp_path / "manifest.json").write_text(json.dumps(sources), encoding="utf-8")
-    with pytest.raises(ManifestError, match="described twice"):
+    with pytest.raises(ManifestError, match="mô tả hai lần"):
         read_manifest(tmp_path)
 
 
 def test_manifest_error_is_a_documents_folder_error(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text("[1, 2]", encoding="utf-8")
-    with pytest.raises(DocumentsFolderError, match="not an object"):
+    with pytest.raises(DocumentsFolderError, match="không phải một đối tượng"):
         read_manifest(tmp_path)
 
 
