@@ -249,6 +249,7 @@ def build_index(
     settings = settings or IndexSettings()
     started = time.perf_counter()
     files = list_document_files(docs_dir)
+    store.check_writable(index_dir)  # before minutes of reading and embedding, not after
     bar = None
     if progress:
         from tqdm import tqdm
@@ -267,13 +268,15 @@ def build_index(
         bar.close()
     if not corpus.documents:
         raise ValueError("Không có tài liệu nào đọc được trong thư mục: chỉ mục cũ được giữ nguyên.")
-    index_dir.mkdir(parents=True, exist_ok=True)
     previous = None if full else _live_build(index_dir)
     reuse = Reuse.from_build(previous)
     build_dir = store.new_build_dir(index_dir)
     try:
         timings = write_build(build_dir, corpus, settings, docs_dir, reuse, encoder, progress)
         final = store.publish(index_dir, build_dir)
+    except OSError as error:  # disk full or permissions changed mid-build: the live build is untouched
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise store.not_writable(index_dir, error) from error
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise

