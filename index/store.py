@@ -71,8 +71,10 @@ def not_writable(index_dir: Path, error: OSError) -> IndexNotWritable:
         why = "thư mục nằm trên ổ chỉ đọc"
     elif error.errno in (errno.EACCES, errno.EPERM):
         why = "không có quyền ghi"
+    elif error.errno in (errno.ENOTDIR, errno.EEXIST):
+        why = "đường dẫn này là một tệp, không phải thư mục"
     else:
-        why = error.strerror or str(error)
+        why = f"lỗi hệ thống: {error.strerror or error}"
     return IndexNotWritable(
         f"Không ghi được chỉ mục vào {index_dir} ({why}); chỉ mục đang dùng được giữ nguyên."
     )

@@ -87,9 +87,13 @@ _EMPTY_REASON = {
 def _check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
         raise DocumentTooLarge(
-            f"quá lớn: {size / 1_048_576:.1f} MB chữ, giới hạn mỗi tài liệu là {max_bytes / 1_048_576:.1f} MB "
+            f"quá lớn: {_megabytes(size)} MB, giới hạn mỗi tài liệu là {_megabytes(max_bytes)} MB "
             "(tách tệp ra, hoặc nâng giới hạn bằng --max-doc-mb)"
         )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.1f}".replace(".", ",")  # Vietnamese writes a decimal comma
 
 
 def _tidy(text: str) -> str:

@@ -102,7 +102,7 @@ def test_the_default_limit_refuses_a_text_file_over_five_megabytes_without_readi
     corpus = ingest_folder(tmp_path)
     assert [d.source.id for d in corpus.documents] == ["luat"]
     assert [s.file for s in corpus.skipped] == ["bao-cao-30mb.txt"]
-    assert "5.0 MB" in corpus.skipped[0].reason
+    assert "quá lớn: 5,0 MB, giới hạn mỗi tài liệu là 5,0 MB" in corpus.skipped[0].reason
 
 
 def test_a_word_file_with_too_much_text_is_refused_by_its_text_not_its_zip_size(tmp_path: Path) -> None:
