@@ -197,7 +197,8 @@ _SAMPLE_CHARS = 200_000
 
 def is_vietnamese_syllable(word: str) -> bool:
     """True for a written Vietnamese syllable (any case, at most one tone mark): 'Nghiêng', 'ĐẲNG'."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
+    # Older Vietnamese pages often write Đ with the look-alike Icelandic eth (Ð).
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("ð", "đ"))
     tones = 0
     base = ""
     for char in decomposed:
