@@ -305,9 +305,10 @@ def test_html_in_windows_1258_declared_by_meta_is_decoded(tmp_path: Path) -> Non
     )
     path = tmp_path / "cu.htm"
     path.write_bytes(to_cp1258(page))
-    text = read_document(path).text
-    assert "Kế hoạch thực hiện công tác bình đẳng giới năm 2024" in text
-    assert unicodedata.is_normalized("NFC", text)
+    raw = read_document(path)
+    assert "Kế hoạch thực hiện công tác bình đẳng giới năm 2024" in raw.text
+    assert unicodedata.is_normalized("NFC", raw.text)
+    assert raw.encoding_label == "Windows-1258"  # named in the build summary
 
 
 def test_html_without_text_is_unreadable(tmp_path: Path) -> None:
