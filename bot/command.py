@@ -15,6 +15,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import TypeHandler
 
+from bot import messages
 from bot.app import build_application
 from bot.holder import SearcherHolder, warm_up
 from bot.rollout import BuildFollower
@@ -25,46 +26,26 @@ from index.searcher import open_index
 
 log = logging.getLogger("binhdang.bot")
 
-DESCRIPTION = """\
-Answer questions on gender-equality policy in Telegram, quoting the indexed documents.
-
-Settings come from (highest first) these options, environment variables, then the --config
-file (TOML, or .env lines; ./.env is read when present and --config is not given):
-  TELEGRAM_BOT_TOKEN      the token from @BotFather (required)
-  BINHDANG_INDEX          the built index (--index; default: the user data dir)
-  BINHDANG_DOCS_DIR       documents folder /reindex rebuilds from (--docs)
-  BINHDANG_JOURNAL        SQLite journal of questions and feedback (one process)
-  BINHDANG_DATABASE_URL   postgresql://… shared by several workers instead (--database);
-                          create its tables first with `binhdang db migrate`
-  BINHDANG_ADMIN_IDS      user ids allowed /thongke and /reindex, comma separated
-  BINHDANG_ALLOWED_CHATS  if set, only these chat ids may use the bot
-  BINHDANG_RATE_LIMIT     questions per user, e.g. 20/min (default)
-  TELEGRAM_API_BASE_URL   a self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot
-
-Without --webhook the bot long-polls Telegram (one process). With it, it runs one webhook
-worker on --listen/--port: start several behind one reverse proxy, sharing BINHDANG_DATABASE_URL;
-each answers a share of the updates, an update delivered twice is answered once, and GET /healthz
-reports the index build served and whether the database answers. Worker logs are JSON lines.
-"""
+DESCRIPTION = messages.CLI_DESCRIPTION
 
 
 def configure_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the `bot` sub-command to the binhdang CLI."""
-    parser = subparsers.add_parser("bot", help="run the Telegram bot", description=DESCRIPTION,
+    parser = subparsers.add_parser("bot", help=messages.CLI_HELP, description=DESCRIPTION,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    option = messages.CLI_OPTIONS
     # dest "index_dir", not "index": the top-level CLI fills a missing `index` with its default,
     # which would override the settings file here.
-    parser.add_argument("--index", dest="index_dir", type=Path, metavar="DIR",
-                        help="index directory (BINHDANG_INDEX; default: the user data dir)")
-    parser.add_argument("--docs", type=Path, metavar="DIR", help="documents folder for /reindex (BINHDANG_DOCS_DIR)")
-    parser.add_argument("--config", type=Path, metavar="FILE", help="settings file: .toml or .env")
-    parser.add_argument("--journal", type=Path, metavar="FILE", help="SQLite journal file (BINHDANG_JOURNAL)")
-    parser.add_argument("--database", metavar="URL", help="PostgreSQL URL shared by workers (BINHDANG_DATABASE_URL)")
-    parser.add_argument("--api-base-url", metavar="URL", help="Bot API base URL; the token is appended (TELEGRAM_API_BASE_URL)")
-    parser.add_argument("--webhook", metavar="URL", help="public HTTPS URL Telegram posts updates to")
-    parser.add_argument("--listen", metavar="ADDR", help="address the webhook server binds (default 0.0.0.0)")
-    parser.add_argument("--port", type=int, metavar="N", help="port the webhook server binds (default 8443)")
-    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING (default INFO)")
+    parser.add_argument("--index", dest="index_dir", type=Path, metavar="DIR", help=option["index"])
+    parser.add_argument("--docs", type=Path, metavar="DIR", help=option["docs"])
+    parser.add_argument("--config", type=Path, metavar="FILE", help=option["config"])
+    parser.add_argument("--journal", type=Path, metavar="FILE", help=option["journal"])
+    parser.add_argument("--database", metavar="URL", help=option["database"])
+    parser.add_argument("--api-base-url", metavar="URL", help=option["api-base-url"])
+    parser.add_argument("--webhook", metavar="URL", help=option["webhook"])
+    parser.add_argument("--listen", metavar="ADDR", help=option["listen"])
+    parser.add_argument("--port", type=int, metavar="N", help=option["port"])
+    parser.add_argument("--log-level", default="INFO", help=option["log-level"])
     parser.set_defaults(handler=run)
     return parser
 
@@ -83,13 +64,13 @@ def run(args: argparse.Namespace) -> int:
     webhook = bool(settings.webhook_url)
     _configure_logging(args.log_level, settings.token, structured=webhook)
     if settings.webhook_url and importlib.util.find_spec("tornado") is None:
-        return _fail('webhook mode needs python-telegram-bot[webhooks]: pip install "python-telegram-bot[webhooks]"')
+        return _fail(messages.CLI_NO_WEBHOOK_SUPPORT)
     try:
         # The embedding model a dense index needs: $BINHDANG_MODEL, as for the other commands.
         model_dir = Path(os.environ["BINHDANG_MODEL"]) if os.environ.get("BINHDANG_MODEL") else None
         searcher = open_index(settings.index_dir, model_dir=model_dir)
     except IndexError_ as error:
-        return _fail(f"cannot open the index at {settings.index_dir} ({ENV_NAMES['index_dir']}, --index): {error}")
+        return _fail(messages.CLI_NO_INDEX.format(path=settings.index_dir, env=ENV_NAMES["index_dir"], error=error))
     warm_up(searcher)  # the first user should not wait for the model to load
     try:
         journal = open_storage(settings.database)
@@ -163,5 +144,5 @@ def _configure_logging(level: str, token: str, *, structured: bool = False) -> N
 
 
 def _fail(message: str) -> int:
-    print(f"binhdang bot: {message}", file=sys.stderr)
+    print(messages.CLI_FAILED.format(message=message), file=sys.stderr)
     return 2

@@ -176,3 +176,52 @@ def stats(today: int, week: int, declined_share: float, up: int, down: int,
     else:
         lines.append("\nKhông có câu hỏi nào chưa trả lời được trong 7 ngày qua.")
     return "\n".join(lines)
+
+
+# ---- `binhdang bot` on the command line (plain text for the admin's terminal, not HTML) ----------
+
+CLI_HELP = "chạy bot Telegram"
+CLI_DESCRIPTION = """\
+Trả lời câu hỏi về chính sách bình đẳng giới trong Telegram, trích dẫn từ các tài liệu đã dựng chỉ mục.
+
+Thiết lập lấy từ (ưu tiên trước) các tùy chọn dưới đây, biến môi trường, rồi tệp --config
+(TOML, hoặc các dòng .env; ./.env được đọc khi có và không có --config):
+  TELEGRAM_BOT_TOKEN      token lấy từ @BotFather (bắt buộc)
+  BINHDANG_INDEX          chỉ mục đã dựng (--index; mặc định: thư mục dữ liệu người dùng)
+  BINHDANG_DOCS_DIR       thư mục tài liệu để /reindex dựng lại (--docs)
+  BINHDANG_JOURNAL        nhật ký SQLite các câu hỏi và đánh giá (một tiến trình)
+  BINHDANG_DATABASE_URL   postgresql://… dùng chung cho nhiều worker (--database);
+                          tạo bảng trước bằng `binhdang db migrate`
+  BINHDANG_ADMIN_IDS      id người dùng được dùng /thongke và /reindex, cách nhau bằng dấu phẩy
+  BINHDANG_ALLOWED_CHATS  nếu đặt, chỉ các chat id này được dùng bot
+  BINHDANG_RATE_LIMIT     số câu hỏi mỗi người, ví dụ 20/min (mặc định)
+  TELEGRAM_API_BASE_URL   máy chủ Bot API tự dựng, ví dụ http://127.0.0.1:8081/bot
+
+Không có --webhook thì bot hỏi Telegram liên tục (long polling, một tiến trình). Có --webhook thì chạy
+một worker webhook tại --listen/--port: chạy nhiều worker sau một reverse proxy, dùng chung
+BINHDANG_DATABASE_URL; mỗi worker trả lời một phần cập nhật, cập nhật gửi hai lần chỉ được trả lời một
+lần, và GET /healthz cho biết bản chỉ mục đang phục vụ và cơ sở dữ liệu có trả lời không. Nhật ký của
+worker là các dòng JSON.
+"""
+CLI_OPTIONS = {
+    "index": "thư mục chỉ mục (BINHDANG_INDEX; mặc định: thư mục dữ liệu người dùng)",
+    "docs": "thư mục tài liệu cho /reindex (BINHDANG_DOCS_DIR)",
+    "config": "tệp thiết lập: .toml hoặc .env",
+    "journal": "tệp nhật ký SQLite (BINHDANG_JOURNAL)",
+    "database": "URL PostgreSQL dùng chung cho các worker (BINHDANG_DATABASE_URL)",
+    "api-base-url": "địa chỉ Bot API; token được nối vào sau (TELEGRAM_API_BASE_URL)",
+    "webhook": "URL HTTPS công khai để Telegram gửi cập nhật tới",
+    "listen": "địa chỉ máy chủ webhook lắng nghe (mặc định 0.0.0.0)",
+    "port": "cổng máy chủ webhook (mặc định 8443)",
+    "log-level": "DEBUG, INFO, WARNING (mặc định INFO)",
+}
+CLI_FAILED = "binhdang bot: {message}"
+CLI_NO_WEBHOOK_SUPPORT = 'chế độ webhook cần python-telegram-bot[webhooks]: pip install "python-telegram-bot[webhooks]"'
+CLI_NO_INDEX = "không mở được chỉ mục tại {path} ({env}, --index): {error}"
+SETTINGS_UNREADABLE = "không đọc được tệp thiết lập {path}: {error}"
+SETTINGS_BAD_TOML = "{path} không phải TOML hợp lệ: {error}"
+SETTINGS_UNKNOWN = "{path}: thiết lập không biết {unknown}; các thiết lập có: {known}"
+SETTINGS_NO_TOKEN = "chưa có token của bot: đặt TELEGRAM_BOT_TOKEN (lấy từ @BotFather)"
+SETTINGS_BAD_DATABASE = "database_url: {value!r} không có dạng postgresql://user@host/dbname"
+SETTINGS_NOT_A_NUMBER = "{name}: {value!r} không phải số nguyên"
+SETTINGS_BAD_RATE = "rate_limit: {value!r} không có dạng '20/min'"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot import messages
 from index.locations import data_dir, default_index_dir
 
 
@@ -88,16 +89,16 @@ def read_config_file(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise SettingsError(f"cannot read config file {path}: {error.strerror}") from error
+        raise SettingsError(messages.SETTINGS_UNREADABLE.format(path=path, error=error.strerror)) from error
     if path.suffix == ".toml":
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise SettingsError(f"{path} is not valid TOML: {error}") from error
+            raise SettingsError(messages.SETTINGS_BAD_TOML.format(path=path, error=error)) from error
         data = data.get("bot", data)
         unknown = set(data) - set(ENV_NAMES)
         if unknown:
-            raise SettingsError(f"{path}: unknown settings {sorted(unknown)}; known: {sorted(ENV_NAMES)}")
+            raise SettingsError(messages.SETTINGS_UNKNOWN.format(path=path, unknown=sorted(unknown), known=sorted(ENV_NAMES)))
         return dict(data)
     by_env = {env: name for name, env in ENV_NAMES.items()}
     values: dict[str, Any] = {}
@@ -121,7 +122,7 @@ def load_settings(env: Mapping[str, str], config_path: Path | None = None,
 
     token = str(raw.get("token", "")).strip()
     if not token:
-        raise SettingsError("no bot token: set TELEGRAM_BOT_TOKEN (get one from @BotFather)")
+        raise SettingsError(messages.SETTINGS_NO_TOKEN)
     limit, window = _rate(raw.get("rate_limit", "20/min"))
     allowed = raw.get("allowed_chat_ids")
     return Settings(
@@ -155,7 +156,7 @@ def _seconds(value: Any, name: str) -> float:
 def _database_url(value: Any) -> str | None:
     text = str(value or "").strip()
     if text and not text.startswith(("postgresql://", "postgres://", "sqlite://")):
-        raise SettingsError(f"database_url: {text.split('@')[-1]!r} is not like postgresql://user@host/dbname")
+        raise SettingsError(messages.SETTINGS_BAD_DATABASE.format(value=text.split("@")[-1]))
     return text or None
 
 
@@ -168,7 +169,7 @@ def _int(value: Any, name: str) -> int:
     try:
         return int(str(value).strip())
     except ValueError:
-        raise SettingsError(f"{name}: {value!r} is not a whole number") from None
+        raise SettingsError(messages.SETTINGS_NOT_A_NUMBER.format(name=name, value=value)) from None
 
 
 def _rate(value: Any) -> tuple[int, float]:
@@ -176,7 +177,7 @@ def _rate(value: Any) -> tuple[int, float]:
     text = str(value).strip().lower().replace(" ", "")
     match = re.fullmatch(r"(\d+)(?:/(\d*)(s|sec|second|m|min|minute|h|hour)s?)?", text)
     if not match:
-        raise SettingsError(f"rate_limit: {value!r} is not like '20/min'")
+        raise SettingsError(messages.SETTINGS_BAD_RATE.format(value=value))
     count, multiple, unit = match.groups()
     unit = {"second": "s", "minute": "min"}.get(unit or "min", unit or "min")
     return int(count), float(multiple or 1) * _WINDOWS[unit]

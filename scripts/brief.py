@@ -8,23 +8,21 @@ from pathlib import Path
 
 from brief.compose import SEARCH_DEPTH, NothingFound, compose_brief
 from brief.document import write_brief
+from scripts import messages
 
-NOTHING_FOUND = "{reason} Chưa tạo tài liệu. Hãy thử một chủ đề khác (ví dụ: «bạo lực trên cơ sở giới», «lao động nữ»)."
-WRITTEN = "Đã tạo tài liệu «{title}»: {path} ({sections} phần, {figures} số liệu, {questions} câu hỏi trắc nghiệm, {sources} văn bản nguồn)."
-CANNOT_WRITE = "Không ghi được tệp {path}: {error}"
-INDEX_PROBLEM = "Không mở được chỉ mục: {error}"
+NOTHING_FOUND = messages.BRIEF_NOTHING_FOUND
+WRITTEN = messages.BRIEF_WRITTEN
+CANNOT_WRITE = messages.BRIEF_CANNOT_WRITE
+INDEX_PROBLEM = messages.BRIEF_INDEX_PROBLEM
 
 
 def configure_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the `brief` command to the CLI's subcommands."""
-    parser = subparsers.add_parser(
-        "brief",
-        help="a trainers' handout on a topic (.docx or .md): quotations grouped by kind of source, figures, review questions",
-    )
-    parser.add_argument("topic", nargs="+", help="the topic, e.g. \"bạo lực trên cơ sở giới\"")
-    parser.add_argument("--out", type=Path, required=True, help="output file: .docx (Word) or .md (Markdown)")
-    parser.add_argument("--index", type=Path, default=None, help="index directory (default: $BINHDANG_INDEX or the user data dir)")
-    parser.add_argument("-k", type=int, default=SEARCH_DEPTH, help=f"how many passages to consider (default {SEARCH_DEPTH})")
+    parser = subparsers.add_parser("brief", help=messages.HELP["brief"])
+    parser.add_argument("topic", nargs="+", metavar="CHỦ_ĐỀ", help=messages.HELP["brief topic"])
+    parser.add_argument("--out", type=Path, required=True, help=messages.HELP["brief out"])
+    parser.add_argument("--index", type=Path, default=None, help=messages.HELP["index dir"])
+    parser.add_argument("-k", type=int, default=SEARCH_DEPTH, help=messages.HELP["brief k"].format(default=SEARCH_DEPTH))
     parser.set_defaults(handler=run)
     return parser
 

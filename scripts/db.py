@@ -7,25 +7,21 @@ import os
 
 from bot.settings import database_from_env
 from bot.storage import StorageError, is_postgres_url, migrations, open_storage, redact_url
+from scripts import messages
 
-DESCRIPTION = """\
-The bot's database: the journal of questions, votes, rate limits, update claims, the live index
-build. SQLite by default (BINHDANG_JOURNAL, migrated on open); PostgreSQL when
-BINHDANG_DATABASE_URL (or --database) is postgresql://user:password@host/dbname — then run
-`binhdang db migrate` once before starting the workers, and again after each upgrade.
-"""
+DESCRIPTION = messages.DB_DESCRIPTION
 
 
 def configure_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the `db` sub-command to the binhdang CLI."""
-    parser = subparsers.add_parser("db", help="create or upgrade the bot's database", description=DESCRIPTION,
+    parser = subparsers.add_parser("db", help=messages.HELP["db"], description=DESCRIPTION,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="db_command", required=True)
-    for name, handler, text in (("migrate", cmd_migrate, "apply the migrations not applied yet"),
-                                ("status", cmd_status, "the schema version and the migrations still to apply")):
+    for name, handler, text in (("migrate", cmd_migrate, messages.HELP["db migrate"]),
+                                ("status", cmd_status, messages.HELP["db status"])):
         command = sub.add_parser(name, help=text)
         command.add_argument("--database", metavar="URL",
-                             help="postgresql://… or a SQLite file (default: $BINHDANG_DATABASE_URL, else the journal)")
+                             help=messages.HELP["db database"])
         command.set_defaults(handler=handler)
     return parser
 

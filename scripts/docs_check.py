@@ -16,6 +16,7 @@ from knowledge import loaders
 from knowledge.errors import DocumentsFolderError, UnreadableDocument
 from knowledge.ingest import clean_text, list_document_files, manifest_entry, relative_name
 from knowledge.metadata import MANIFEST_NAME, ManifestError, default_source_id, read_manifest
+from scripts import messages
 
 MIN_CLEAN_CHARS = 200  # below this, cleaning left a stub (a menu, a title), not a document
 FOLDER_KEY = "(thư mục)"
@@ -175,13 +176,10 @@ def format_report(report: CheckReport) -> str:
 
 def configure_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add `docs check DIR` to the CLI's subcommands."""
-    docs = subparsers.add_parser("docs", help="check a documents folder before building the index")
+    docs = subparsers.add_parser("docs", help=messages.HELP["docs check group"])
     docs_sub = docs.add_subparsers(dest="docs_command", required=True)
-    check = docs_sub.add_parser(
-        "check",
-        help="report unreadable files, manifest problems, malformed numbers and dates, duplicates, near-empty texts",
-    )
-    check.add_argument("folder", type=Path, help="the documents folder (with its manifest.json, if any)")
+    check = docs_sub.add_parser("check", help=messages.HELP["docs check"])
+    check.add_argument("folder", type=Path, metavar="THƯ_MỤC", help=messages.HELP["docs check folder"])
     check.set_defaults(handler=run)
     return docs
 

@@ -113,7 +113,35 @@ HELP = {
     "out": "nơi đặt mô hình (mặc định: $BINHDANG_MODEL hoặc thư mục cache người dùng)",
     "force": "dựng lại kể cả khi đã có mô hình hợp lệ",
     "help": "hiện hướng dẫn này rồi thoát",
+    "brief": "tài liệu tập huấn về một chủ đề (.docx hoặc .md): trích dẫn theo loại văn bản, số liệu, câu hỏi ôn tập",
+    "brief topic": "chủ đề, ví dụ \"bạo lực trên cơ sở giới\"",
+    "brief out": "tệp kết quả: .docx (Word) hoặc .md (Markdown)",
+    "brief k": "số đoạn được xem xét (mặc định {default})",
+    "db": "tạo hoặc nâng cấp cơ sở dữ liệu của bot",
+    "db migrate": "áp dụng các bước nâng cấp (migration) chưa áp dụng",
+    "db status": "phiên bản lược đồ và các bước nâng cấp còn chờ",
+    "db database": "postgresql://… hoặc một tệp SQLite (mặc định: $BINHDANG_DATABASE_URL, nếu không thì nhật ký)",
+    "docs check group": "kiểm tra thư mục tài liệu trước khi dựng chỉ mục",
+    "docs check": "báo tệp không đọc được, lỗi manifest, số hiệu và ngày sai dạng, tài liệu trùng, gần như rỗng, bảng mã cũ",
+    "docs check folder": "thư mục tài liệu (cùng manifest.json nếu có)",
 }
+
+DB_DESCRIPTION = """\
+Cơ sở dữ liệu của bot: nhật ký câu hỏi, đánh giá, giới hạn tần suất, cập nhật đã nhận, bản chỉ mục
+đang dùng. Mặc định là SQLite (BINHDANG_JOURNAL, tự nâng cấp khi mở); là PostgreSQL khi
+BINHDANG_DATABASE_URL (hoặc --database) có dạng postgresql://user:password@host/dbname — khi đó chạy
+`binhdang db migrate` một lần trước khi khởi động các worker, và sau mỗi lần nâng cấp.
+"""
+
+# ---------------------------------------------------------------- brief
+
+BRIEF_NOTHING_FOUND = "{reason} Chưa tạo tài liệu. Hãy thử một chủ đề khác (ví dụ: «bạo lực trên cơ sở giới», «lao động nữ»)."
+BRIEF_WRITTEN = (
+    "Đã tạo tài liệu «{title}»: {path} ({sections} phần, {figures} số liệu, {questions} câu hỏi trắc nghiệm, "
+    "{sources} văn bản nguồn)."
+)
+BRIEF_CANNOT_WRITE = "Không ghi được tệp {path}: {error}"
+BRIEF_INDEX_PROBLEM = "Không mở được chỉ mục: {error}"
 
 # ---------------------------------------------------------------- argparse's own words
 
