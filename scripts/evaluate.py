@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts import messages
+
 
 def normalise_for_scoring(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).lower()).strip()
@@ -141,27 +143,28 @@ def score(gold: GoldQuestion, answer: dict) -> QuestionOutcome:
 
 
 def format_report(report: EvalReport, label: str = "") -> str:
-    """The table `binhdang eval` prints, then the misses."""
+    """The table `binhdang eval` prints, then the misses (words from scripts/messages.py)."""
     s = report.summary()
-    oos = "n/a" if s["out_of_scope_declined"] is None else f"{s['out_of_scope_declined']:.3f}"
+    oos = "—" if s["out_of_scope_declined"] is None else f"{s['out_of_scope_declined']:.3f}"
+    label = label or messages.EVAL_RUN
     lines = [
-        f"| {label or 'run'} | questions | hit@1 | hit@5 | MRR@10 | out-of-scope declined | in-scope declined | p50 ms | p95 ms |",
+        messages.EVAL_HEADER.format(label=label),
         "|---|---|---|---|---|---|---|---|---|",
-        f"| {label or 'run'} | {s['questions']} | {s['hit@1']:.3f} | {s['hit@5']:.3f} | {s['mrr@10']:.3f} | {oos} "
+        f"| {label} | {s['questions']} | {s['hit@1']:.3f} | {s['hit@5']:.3f} | {s['mrr@10']:.3f} | {oos} "
         f"| {s['in_scope_declined']} | {s['latency_p50_ms']:.1f} | {s['latency_p95_ms']:.1f} |",
     ]
     misses = report.misses()
     if misses:
         lines.append("")
-        lines.append(f"Misses ({len(misses)}):")
+        lines.append(messages.EVAL_MISSES.format(count=len(misses)))
         for o in misses:
             if not o.gold.in_scope:
-                what = "out of scope, but answered"
+                what = messages.EVAL_ANSWERED_OUT_OF_SCOPE
             elif o.abstained:
-                what = "declined"
+                what = messages.EVAL_DECLINED
             elif o.first_hit_rank:
-                what = f"first hit at rank {o.first_hit_rank}"
+                what = messages.EVAL_FIRST_HIT.format(rank=o.first_hit_rank)
             else:
-                what = "no hit in top 10"
+                what = messages.EVAL_NO_HIT
             lines.append(f"- {o.gold.id} ({what}): {o.gold.question} → {o.top_citation or '—'}")
     return "\n".join(lines)

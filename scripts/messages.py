@@ -74,6 +74,18 @@ def id_list(ids: list[str], shown: int = 8) -> str:
     return ", ".join(ids[:shown]) + (" …" if len(ids) > shown else "")
 
 
+# ---------------------------------------------------------------- eval
+
+EVAL_RUN = "lần chạy"
+EVAL_HEADER = (
+    "| {label} | câu hỏi | hit@1 | hit@5 | MRR@10 | ngoài phạm vi đã từ chối | trong phạm vi bị từ chối | p50 ms | p95 ms |"
+)
+EVAL_MISSES = "Câu chưa đạt ({count}):"
+EVAL_ANSWERED_OUT_OF_SCOPE = "ngoài phạm vi nhưng vẫn trả lời"
+EVAL_DECLINED = "từ chối trả lời"
+EVAL_FIRST_HIT = "đoạn đúng đầu tiên ở hạng {rank}"
+EVAL_NO_HIT = "không có đoạn đúng trong 10 đoạn đầu"
+
 # ---------------------------------------------------------------- the manual (--help)
 
 DESCRIPTION = "Trợ lý bình đẳng giới: câu trả lời trích dẫn nguyên văn từ luật, nghị định, kế hoạch."
