@@ -36,6 +36,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "coverage_words",  # whole words (underthesea segmentation), in the passage itself
     "coverage_with_document",  # … in the passage or its document's title / issuer / number
     "coverage_phrases",  # adjacent syllable pairs of the question found as pairs in the passage
+    "coverage_gap",  # the question's best candidate coverage minus this one's (a comparison within the question)
+    "phrases_gap",
     "unknown_words",  # share of the question's content weight the corpus has never seen
     "largest_missing",  # weight share of the weightiest question word neither passage nor document holds
     # what the question asks for, and whether the passage can give it
@@ -172,6 +174,8 @@ def feature_matrix(profile: QuestionProfile, evidence: CandidateEvidence) -> np.
         "coverage_words": evidence.coverage_words,
         "coverage_with_document": evidence.coverage_with_document,
         "coverage_phrases": evidence.coverage_phrases,
+        "coverage_gap": evidence.coverage_words.max(initial=0.0) - evidence.coverage_words,
+        "phrases_gap": evidence.coverage_phrases.max(initial=0.0) - evidence.coverage_phrases,
         "unknown_words": np.full(n, evidence.unknown_words),
         "largest_missing": evidence.largest_missing,
         "passage_length": np.log(np.maximum(evidence.lengths, 1.0)),

@@ -26,12 +26,14 @@ from index.tokenise import TOKENISER_ID, Analysis, analyse
 from index.types import Hit, SearchResult
 from knowledge.doctypes import kind_of
 from knowledge.levels import is_in_force, levels_mentioned
+from knowledge.roles import BODY, RECIPIENTS, SIGNATURE
 from knowledge.types import Passage, Source
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000  # longer messages are searched on their beginning
 CANDIDATES = 50  # how deep the lexical and the dense rankings are read for candidates
+ROLE_DOCUMENTS = 3  # whose asked parts join the candidates: the documents of the best three
 
 
 class Searcher:
@@ -66,6 +68,10 @@ class Searcher:
         self._plain_texts = [plain_key(passage.text) for passage in passages]
         self._answer_kinds = [answer_kinds(passage.text) for passage in passages]
         self._levels = [levels_mentioned(passage.text) for passage in passages]
+        self._parts: dict[tuple[str, str], list[int]] = {}
+        for position, passage in enumerate(passages):
+            if passage.role != BODY:
+                self._parts.setdefault((passage.source_id, passage.role), []).append(position)
         self._in_force = {source_id: is_in_force(source) for source_id, source in sources.items()}
         self._kinds = {source_id: kind_of(source) for source_id, source in sources.items()}
         self._facts = set().union(*(facts_of(p.text) for p in passages), *(facts_of(context_text(src)) for src in sources.values()))
@@ -118,7 +124,7 @@ class Searcher:
         scores, abstained, reason = decide(gathered, ranker)
         hits: tuple[Hit, ...] = ()
         if not abstained:
-            order = np.argsort(-scores, kind="stable")[:k]
+            order = ranking_order(gathered, scores)[:k]
             hits = tuple(
                 Hit(self.passages[i], self.sources[self.passages[i].source_id], float(scores[j]))
                 for j, i in ((int(j), int(gathered.indices[j])) for j in order)
@@ -155,19 +161,34 @@ class Searcher:
             indices = dense_top
         else:
             indices = np.unique(np.concatenate([lexical_top, dense_top])) if len(dense_top) else lexical_top
+        profile = QuestionProfile.of(text)
+        if profile.roles_asked and len(indices):
+            indices = self._with_asked_parts(indices, lexical_total, profile.roles_asked)
         unknown = sorted(fact for fact in facts_of(text) if fact not in self._facts)
         if not len(indices) or (mode != "dense" and not lexical_total[indices].any() and not len(dense_top)):
             return Gathered(np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURE_NAMES))), None,
                             "no passage shares a word with the question")
         evidence = self._evidence(text, restored, analysis, fields, lexical_total, lexical_top, dense_top,
                                   query_vector, indices)
-        features = feature_matrix(QuestionProfile.of(text), evidence)
+        features = feature_matrix(profile, evidence)
         reason = ""
         if unknown:
             # A document number, date or year that no document mentions: whatever passage is
             # nearest, it cannot say anything about that one.
             reason = f"asks about {', '.join(unknown)}, which no document mentions"
-        return Gathered(indices, features, evidence, reason)
+        sources = tuple(self.passages[int(i)].source_id for i in indices)
+        asked_part = np.array([self.passages[int(i)].role in profile.roles_asked & PARTS_THAT_ANSWER_BY_ROLE for i in indices])
+        return Gathered(indices, features, evidence, reason, sources, asked_part)
+
+    def _with_asked_parts(self, indices: np.ndarray, lexical_total: np.ndarray, roles: frozenset[str]) -> np.ndarray:
+        """Add the asked parts (signature, recipients, preamble …) of the documents the question
+        is about: 'Ai ký Kế hoạch 174?' shares no word with 'KT. CHỦ TỊCH … Trần Thị …', so the
+        signature never ranks on its words; the documents of the best candidates stand for
+        'the document the question is about'."""
+        best = indices[np.argsort(-lexical_total[indices], kind="stable")[:ROLE_DOCUMENTS]]
+        sources = {self.passages[int(i)].source_id for i in best}
+        extra = [i for source in sources for role in roles for i in self._parts.get((source, role), ())]
+        return np.unique(np.concatenate([indices, np.array(extra, dtype=np.int64)])) if extra else indices
 
     def _field_scores(self, analysis: Analysis) -> dict[str, np.ndarray]:
         """BM25 of every passage per field group, over all passages."""
@@ -296,6 +317,27 @@ class Gathered:
     features: np.ndarray
     evidence: CandidateEvidence | None
     decline_reason: str
+    # Where a question asks for a part that has no words of its own to match (who signed,
+    # who it was sent to), that part of the document it is about: the candidates' sources and
+    # whether each is such a part.
+    sources: tuple[str, ...] = ()
+    asked_part: np.ndarray | None = None
+
+
+# Parts whose text cannot share words with the question that asks for them ('Ai ký …?' against
+# 'KT. CHỦ TỊCH … Trần Thị …'): asked for, they are the answer, and lead the ranking.
+PARTS_THAT_ANSWER_BY_ROLE = frozenset({SIGNATURE, RECIPIENTS})
+
+
+def ranking_order(gathered: Gathered, scores: np.ndarray) -> np.ndarray:
+    """Candidates best first: by score, except that a signature or recipients part the question
+    asks for, of the document the best-scored candidate comes from, leads."""
+    order = np.argsort(-scores, kind="stable")
+    if gathered.asked_part is None or not gathered.asked_part.any() or not len(order):
+        return order
+    best_source = gathered.sources[int(next((j for j in order if not gathered.asked_part[j]), order[0]))]
+    leads = np.array([bool(gathered.asked_part[j]) and gathered.sources[j] == best_source for j in order])
+    return np.concatenate([order[leads], order[~leads]])
 
 
 @dataclass(frozen=True)

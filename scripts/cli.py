@@ -255,8 +255,8 @@ def _print_cross_validation(searcher, gold, modes: list[str], args: argparse.Nam
     payload = {}
     for mode in modes:
         items = crossval.collect(searcher, gold, mode)
-        cv, ranking_only = crossval.cross_validate(items, args.cv, seed=args.seed)
-        fitted = crossval.fit_ranker(items, seed=args.seed)
+        cv, ranking_only = crossval.cross_validate(items, args.cv, c=args.c, seed=args.seed)
+        fitted = crossval.fit_ranker(items, c=args.c, seed=args.seed)
         sample = crossval.in_sample(items, fitted)
         payload[mode] = {
             "cross_validated": cv.summary(),
@@ -291,8 +291,8 @@ def cmd_ranker_fit(args: argparse.Namespace) -> int:
     modes = [m for m in searcher.modes if m != "dense"] if args.mode == "all" else [args.mode]
     for mode in modes:
         items = crossval.collect(searcher, gold, mode)
-        cv = crossval.cross_validate(items, args.cv, seed=args.seed)[0].summary()
-        ranker = crossval.fit_ranker(items, seed=args.seed)
+        cv = crossval.cross_validate(items, args.cv, c=args.c, seed=args.seed)[0].summary()
+        ranker = crossval.fit_ranker(items, c=args.c, seed=args.seed)
         ranker.info.update(
             {
                 "fit_on": f"{args.gold.name} ({len(gold)} questions, sha256 {crossval.data_hash(args.gold)})",
@@ -389,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--mode", choices=["fused", "lexical", "dense", "all"], default=None, help=messages.HELP["eval mode"])
     evaluate.add_argument("--cv", type=int, default=0, metavar="K", help=messages.HELP["eval cv"])
     evaluate.add_argument("--seed", type=int, default=13, help=messages.HELP["eval seed"])
+    evaluate.add_argument("--c", type=float, default=1.0, help=messages.HELP["eval c"])
     evaluate.set_defaults(handler=cmd_eval)
 
     ranker = sub.add_parser("ranker", help=messages.HELP["ranker"])
@@ -399,6 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     ranker_fit.add_argument("--mode", choices=["fused", "lexical", "all"], default="all", help=messages.HELP["ranker mode"])
     ranker_fit.add_argument("--cv", type=int, default=5, metavar="K", help=messages.HELP["ranker cv"])
     ranker_fit.add_argument("--seed", type=int, default=13, help=messages.HELP["ranker seed"])
+    ranker_fit.add_argument("--c", type=float, default=1.0, help=messages.HELP["ranker c"])
     ranker_fit.add_argument("--out", type=Path, default=None, help=messages.HELP["ranker out"])
     ranker_fit.set_defaults(handler=cmd_ranker_fit)
 

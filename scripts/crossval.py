@@ -21,7 +21,7 @@ import numpy as np
 
 from index.features import ANSWERABILITY_FEATURES, FEATURE_NAMES, question_features
 from index.ranker import LinearModel, Ranker, choose_threshold, fit_linear
-from index.searcher import Gathered, Searcher, decide
+from index.searcher import Gathered, Searcher, decide, ranking_order
 from scripts.evaluate import EvalReport, GoldQuestion, QuestionOutcome, is_hit
 
 SEED = 13
@@ -120,7 +120,7 @@ def fit_ranker(items: list[Collected], *, c: float = C, seed: int = SEED) -> Ran
 
 def _first_hit(item: Collected, scores: np.ndarray) -> int | None:
     """1-based rank of the first answering passage among the best ten, or None."""
-    order = np.argsort(-scores, kind="stable")[:10]
+    order = ranking_order(item.gathered, scores)[:10]
     for rank, j in enumerate(order, start=1):
         if item.labels[j]:
             return rank
@@ -133,7 +133,7 @@ def outcome(item: Collected, ranker: Ranker, *, may_decline: bool = True) -> Que
     started = time.perf_counter()
     scores, declined, _ = decide(item.gathered, ranker)
     declined = declined and (may_decline or not len(scores))
-    order = np.argsort(-scores, kind="stable")[:10]
+    order = ranking_order(item.gathered, scores)[:10]
     elapsed = item.gather_ms + (time.perf_counter() - started) * 1000
     if declined or not len(order):
         return QuestionOutcome(item.gold, True, None, elapsed)

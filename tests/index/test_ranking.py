@@ -114,3 +114,86 @@ def test_threshold_declines_what_is_out_of_scope_and_keeps_what_is_answered():
     hit = np.array([True, True, True, False, False, False])
     threshold = choose_threshold(answerability, in_scope, hit)
     assert 0.3 < threshold <= 0.7
+
+
+NEW_PLAN = """ỦY BAN NHÂN DÂN HUYỆN MINH LONG
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 27/KH-UBND
+Minh Long, ngày 12 tháng 2 năm 2026
+
+KẾ HOẠCH
+Tập huấn lồng ghép giới cho cán bộ cấp xã năm 2026
+
+Căn cứ Luật Bình đẳng giới ngày 29 tháng 11 năm 2006;
+Ủy ban nhân dân huyện ban hành Kế hoạch tập huấn lồng ghép giới như sau:
+
+I. MỤC ĐÍCH, YÊU CẦU
+Trang bị kỹ năng lồng ghép giới trong xây dựng chính sách cho cán bộ, công chức cấp xã.
+
+II. NỘI DUNG
+1. Tổ chức 04 lớp tập huấn về kỹ năng lồng ghép giới, mỗi lớp 02 ngày, trong quý II năm 2026.
+2. Biên soạn sổ tay hỏi đáp về phòng chống bạo lực gia đình phát cho các thôn, tổ dân phố.
+
+III. TỔ CHỨC THỰC HIỆN
+Giao Phòng Nội vụ huyện chủ trì, phối hợp với Hội Liên hiệp Phụ nữ huyện tổ chức các lớp tập huấn.
+
+Nơi nhận:
+- Sở Nội vụ tỉnh;
+- UBND các xã;
+- Lưu: VT.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+(Đã ký)
+Đinh Văn Khoa
+"""
+
+
+@pytest.fixture(scope="module")
+def searcher_with_a_new_plan(corpus_dir, tmp_path_factory):
+    """The starter corpus plus a plan written here, as an admin would add one tomorrow."""
+    import shutil
+
+    from index.build import build_index
+    from index.searcher import open_index
+
+    docs = tmp_path_factory.mktemp("docs") / "corpus"
+    shutil.copytree(corpus_dir, docs)
+    (docs / "minh-long-ubnd-2026.txt").write_text(NEW_PLAN, encoding="utf-8")
+    index_dir = tmp_path_factory.mktemp("index-new-plan")
+    build_index(docs, index_dir)
+    return open_index(index_dir)
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("Huyện Minh Long tổ chức bao nhiêu lớp tập huấn lồng ghép giới năm 2026?", "04 lớp tập huấn"),
+        ("Ở huyện Minh Long cơ quan nào chủ trì các lớp tập huấn lồng ghép giới?", "Phòng Nội vụ huyện chủ trì"),
+        ("Ai ký Kế hoạch 27/KH-UBND của huyện Minh Long?", "Đinh Văn Khoa"),
+        ("ai ky ke hoach tap huan long ghep gioi cua huyen minh long", "Đinh Văn Khoa"),
+        ("Kế hoạch 27/KH-UBND của huyện Minh Long gửi cho những cơ quan nào?", "Sở Nội vụ tỉnh"),
+    ],
+)
+def test_a_plan_added_tomorrow_is_answered_from_itself(searcher_with_a_new_plan, question, expected):
+    result = searcher_with_a_new_plan.search(question, k=3, mode="lexical")
+    assert not result.abstained, result.reason
+    top = result.hits[0]
+    assert top.source.id == "minh-long-ubnd-2026", top.passage.citation
+    assert expected in top.passage.text
+
+
+def test_the_signature_answer_is_cited_with_the_signer(searcher_with_a_new_plan):
+    top = searcher_with_a_new_plan.search("Ai ký Kế hoạch 27/KH-UBND của huyện Minh Long?", k=1, mode="lexical").hits[0]
+    assert top.source.signer == "Đinh Văn Khoa"
+    assert "Đinh Văn Khoa" in top.passage.citation
+
+
+def test_asking_what_holds_now_prefers_the_document_in_force(fused_searcher):
+    """'hiện nay': the ministry's current remit (NĐ 25/2025, in force), not the superseded 2008 rule."""
+    from knowledge.levels import is_in_force
+
+    result = fused_searcher.search("Hiện nay cơ quan nào được giao quản lý nhà nước về công tác bình đẳng giới?", k=3)
+    assert not result.abstained
+    assert is_in_force(result.hits[0].source), result.hits[0].passage.citation
