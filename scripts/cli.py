@@ -265,12 +265,12 @@ def _print_cross_validation(searcher, gold, modes: list[str], args: argparse.Nam
             "candidate_recall": round(crossval.candidate_recall(items), 3),
         }
         if not args.json:
-            print(f"{mode}: {args.cv}-fold cross-validation (seed {args.seed}; fit on {args.cv - 1} folds, scored on the fifth)")
-            print(format_report(cv, label=f"{mode} CV"))
+            print(messages.CV_TITLE.format(mode=mode, folds=args.cv, seed=args.seed, train=args.cv - 1))
+            print(format_report(cv, label=messages.CV_LABEL.format(mode=mode)))
             print()
-            print(format_report(sample, label=f"{mode} in-sample").split("\n\n")[0].splitlines()[-1])
-            print(format_report(ranking_only, label=f"{mode} CV, ranking alone (never declines)").split("\n\n")[0].splitlines()[-1])
-            print(f"candidates hold an answer for {payload[mode]['candidate_recall']:.3f} of in-scope questions")
+            for report, label in ((sample, messages.CV_IN_SAMPLE), (ranking_only, messages.CV_RANKING_ONLY)):
+                print(format_report(report, label=label.format(mode=mode)).split("\n\n")[0].splitlines()[-1])
+            print(messages.CV_CANDIDATE_RECALL.format(share=payload[mode]["candidate_recall"]))
             print()
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -306,8 +306,10 @@ def cmd_ranker_fit(args: argparse.Namespace) -> int:
         out = args.out / model_path(mode).name if args.out else model_path(mode)
         ranker.save(out)
         print(
-            f"{mode}: {out}  threshold {ranker.threshold:.3f}; CV hit@1 {cv['hit@1']:.3f} hit@5 {cv['hit@5']:.3f} "
-            f"MRR@10 {cv['mrr@10']:.3f} out-of-scope declined {cv['out_of_scope_declined']} in-scope declined {cv['in_scope_declined']}"
+            messages.RANKER_FITTED.format(
+                mode=mode, path=out, threshold=ranker.threshold, hit1=cv["hit@1"], hit5=cv["hit@5"],
+                mrr=cv["mrr@10"], oos=cv["out_of_scope_declined"], declined=cv["in_scope_declined"],
+            )
         )
     return 0
 

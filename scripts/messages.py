@@ -81,6 +81,15 @@ EVAL_HEADER = (
     "| {label} | câu hỏi | hit@1 | hit@5 | MRR@10 | ngoài phạm vi đã từ chối | trong phạm vi bị từ chối | p50 ms | p95 ms |"
 )
 EVAL_MISSES = "Câu chưa đạt ({count}):"
+CV_TITLE = "{mode}: kiểm định chéo {folds} phần (seed {seed}; khớp trên {train} phần, chấm trên phần còn lại)"
+CV_LABEL = "{mode} CV"
+CV_IN_SAMPLE = "{mode} trong mẫu"
+CV_RANKING_ONLY = "{mode} CV, chỉ xếp hạng (không từ chối)"
+CV_CANDIDATE_RECALL = "tập ứng viên có đoạn trả lời cho {share:.3f} số câu trong phạm vi"
+RANKER_FITTED = (
+    "{mode}: {path}  ngưỡng {threshold:.3f}; CV hit@1 {hit1:.3f} hit@5 {hit5:.3f} MRR@10 {mrr:.3f} "
+    "ngoài phạm vi đã từ chối {oos} trong phạm vi bị từ chối {declined}"
+)
 EVAL_ANSWERED_OUT_OF_SCOPE = "ngoài phạm vi nhưng vẫn trả lời"
 EVAL_DECLINED = "từ chối trả lời"
 EVAL_FIRST_HIT = "đoạn đúng đầu tiên ở hạng {rank}"
