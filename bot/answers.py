@@ -246,14 +246,17 @@ class Services:
     async def reindex(self) -> list[Outgoing]:
         """Rebuild from the documents folder and swap the new index in; the report for the admin."""
         try:
-            outcome = await self.holder.rebuild(self.settings.docs_dir, self.settings.index_dir)
+            outcome = await self.holder.rebuild(self.settings.docs_dir, self.settings.index_dir,
+                                                max_document_bytes=self.settings.max_document_bytes)
         except Exception as error:  # any failure is reported to the admin; the old index serves on
             log.exception("rebuild failed")
             return as_messages(messages.reindex_failed(f"{type(error).__name__}: {error}"))
         if outcome.build_id:
             # Every other worker sharing the storage swaps to it at its next update.
             self.journal.publish_build(outcome.build_id, by="/reindex")
-        return as_messages(messages.reindex_done(outcome.documents, outcome.passages, outcome.seconds))
+        return as_messages(messages.reindex_done(outcome.documents, outcome.passages, outcome.seconds,
+                                                 skipped=outcome.skipped, encodings=outcome.encodings,
+                                                 warnings=outcome.warnings))
 
     def stats(self) -> list[Outgoing]:
         """/thongke for admins."""

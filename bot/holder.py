@@ -37,6 +37,9 @@ class RebuildOutcome:
     passages: int
     seconds: float
     build_id: str = ""  # the new build's directory name, which /reindex publishes to other workers
+    skipped: tuple[tuple[str, str], ...] = ()  # (file, reason) of each file left out
+    encodings: tuple[tuple[str, str], ...] = ()  # (file, encoding) of each file read in one other than UTF-8
+    warnings: tuple[str, ...] = ()  # about the folder as a whole (an unusable manifest)
 
 
 class SearcherHolder:
@@ -58,7 +61,7 @@ class SearcherHolder:
     def rebuilding(self) -> bool:
         return self._rebuild_lock.locked()
 
-    async def rebuild(self, docs_dir: Path, index_dir: Path) -> RebuildOutcome:
+    async def rebuild(self, docs_dir: Path, index_dir: Path, *, max_document_bytes: int | None = None) -> RebuildOutcome:
         """Rebuild the index from `docs_dir` in a worker thread, then swap it in.
 
         The old searcher answers until the new one is built, opened and warmed up. A failed build
@@ -70,13 +73,16 @@ class SearcherHolder:
         try:
             started = time.monotonic()
             encoder = getattr(self.get(), "encoder", None)
-            searcher = await asyncio.to_thread(_build_and_open, docs_dir, index_dir, encoder)
+            searcher, report = await asyncio.to_thread(_build_and_open, docs_dir, index_dir, encoder, max_document_bytes)
             self.swap(searcher)
             manifest = searcher.manifest
             outcome = RebuildOutcome(documents=_count(manifest.get("documents"), len(searcher.sources)),
                                      passages=_count(manifest.get("passages"), 0),
                                      seconds=time.monotonic() - started,
-                                     build_id=Path(getattr(searcher, "build_dir", "")).name)
+                                     build_id=Path(getattr(searcher, "build_dir", "")).name,
+                                     skipped=tuple((item.file, item.reason) for item in report.skipped),
+                                     encodings=tuple(report.encodings.items()),
+                                     warnings=tuple(report.warnings))
             log.info("index rebuilt and swapped in: %s", outcome)
             return outcome
         finally:
@@ -88,17 +94,19 @@ def warm_up(searcher: SearcherLike) -> None:
     searcher.search(WARM_UP_QUESTION, 1)
 
 
-def _build_and_open(docs_dir: Path, index_dir: Path, encoder=None) -> SearcherLike:
+def _build_and_open(docs_dir: Path, index_dir: Path, encoder=None, max_document_bytes: int | None = None):
+    """Build, open and warm up the new index; returns (searcher, index.build.BuildReport)."""
     # Imported here: building pulls in the ingestion stack, which a serving bot needs only on /reindex.
     from index.build import build_index
     from index.searcher import open_index
 
+    limit = {"max_document_bytes": max_document_bytes} if max_document_bytes else {}
     # The serving encoder embeds the new build too: one model in memory, and the new index
     # is certain to match the model that will query it.
-    build_index(docs_dir, index_dir, encoder=encoder)
+    report = build_index(docs_dir, index_dir, encoder=encoder, **limit)
     searcher = open_index(index_dir, encoder=encoder)
     warm_up(searcher)
-    return searcher
+    return searcher, report
 
 
 def _count(value: object, fallback: int) -> int:

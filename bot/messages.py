@@ -149,10 +149,26 @@ REINDEX_BUSY = "Chỉ mục đang được xây dựng lại; vui lòng đợi l
 REINDEX_NO_DOCS = "Chưa cấu hình thư mục tài liệu (--docs hoặc BINHDANG_DOCS_DIR), không thể xây dựng lại."
 
 
-def reindex_done(documents: int, passages: int, seconds: float) -> str:
-    """Reported to the admin once the new index serves."""
-    return (f"✅ Đã xây dựng lại chỉ mục: {documents} tài liệu, {passages} đoạn, "
-            f"trong {seconds:.1f} giây. Chỉ mục mới đã được dùng.")
+REINDEX_LISTED = 10  # files named in the /reindex report; `binhdang docs check` lists them all
+
+
+def reindex_done(documents: int, passages: int, seconds: float, *, skipped: tuple[tuple[str, str], ...] = (),
+                 encodings: tuple[tuple[str, str], ...] = (), warnings: tuple[str, ...] = ()) -> str:
+    """Reported to the admin once the new index serves: with the files left out and why, the
+    files converted from another encoding, and warnings about the folder."""
+    lines = [f"✅ Đã xây dựng lại chỉ mục: {documents} tài liệu, {passages} đoạn, "
+             f"trong {seconds:.1f} giây. Chỉ mục mới đã được dùng."]
+    for warning in warnings:
+        lines.append(f"⚠️ {_e(warning)}")
+    if encodings:
+        lines.append(f"Đã chuyển sang Unicode {len(encodings)} tệp:")
+        lines.extend(f"• {_e(file)}: {_e(label)}" for file, label in encodings[:REINDEX_LISTED])
+    if skipped:
+        lines.append(f"Bỏ qua {len(skipped)} tệp:")
+        lines.extend(f"• {_e(file)}: {_e(reason)}" for file, reason in skipped[:REINDEX_LISTED])
+    if len(skipped) > REINDEX_LISTED or len(encodings) > REINDEX_LISTED:
+        lines.append("… (xem đủ bằng: <code>binhdang docs check</code>)")
+    return "\n".join(lines)
 
 
 def reindex_failed(error: str) -> str:
@@ -195,6 +211,7 @@ Thiết lập lấy từ (ưu tiên trước) các tùy chọn dưới đây, bi
   BINHDANG_ADMIN_IDS      id người dùng được dùng /thongke và /reindex, cách nhau bằng dấu phẩy
   BINHDANG_ALLOWED_CHATS  nếu đặt, chỉ các chat id này được dùng bot
   BINHDANG_RATE_LIMIT     số câu hỏi mỗi người, ví dụ 20/min (mặc định)
+  BINHDANG_MAX_DOC_MB     /reindex bỏ qua tài liệu có hơn số MB chữ này (mặc định 5)
   TELEGRAM_API_BASE_URL   máy chủ Bot API tự dựng, ví dụ http://127.0.0.1:8081/bot
 
 Không có --webhook thì bot hỏi Telegram liên tục (long polling, một tiến trình). Có --webhook thì chạy
@@ -225,3 +242,6 @@ SETTINGS_NO_TOKEN = "chưa có token của bot: đặt TELEGRAM_BOT_TOKEN (lấy
 SETTINGS_BAD_DATABASE = "database_url: {value!r} không có dạng postgresql://user@host/dbname"
 SETTINGS_NOT_A_NUMBER = "{name}: {value!r} không phải số nguyên"
 SETTINGS_BAD_RATE = "rate_limit: {value!r} không có dạng '20/min'"
+SETTINGS_NOT_SECONDS = "{name}: {value!r} không phải một số giây"
+SETTINGS_NOT_POSITIVE = "{name}: phải lớn hơn 0 giây"
+SETTINGS_BAD_MEGABYTES = "max_document_mb (BINHDANG_MAX_DOC_MB): {value!r} không phải một số MB dương"

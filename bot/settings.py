@@ -33,6 +33,7 @@ ENV_NAMES: dict[str, str] = {
     "listen": "BINHDANG_WEBHOOK_LISTEN",
     "port": "BINHDANG_WEBHOOK_PORT",
     "update_lease_s": "BINHDANG_UPDATE_LEASE_S",  # seconds before a dead worker's update is retaken
+    "max_document_mb": "BINHDANG_MAX_DOC_MB",  # /reindex skips documents with more text (as --max-doc-mb)
 }
 
 _WINDOWS = {"s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "hour": 3600.0}
@@ -60,6 +61,12 @@ class Settings:
     port: int = 8443
     database_url: str | None = field(default=None, repr=False)  # may hold a password
     update_lease_s: float = 60.0
+    max_document_mb: float | None = None  # None: the build's own limit (knowledge.loaders.MAX_DOCUMENT_BYTES)
+
+    @property
+    def max_document_bytes(self) -> int | None:
+        """The /reindex document size limit in bytes, or None for the default."""
+        return int(self.max_document_mb * 1024 * 1024) if self.max_document_mb else None
 
     @property
     def database(self) -> str | Path:
@@ -140,16 +147,29 @@ def load_settings(env: Mapping[str, str], config_path: Path | None = None,
         port=_int(raw.get("port", 8443), "port"),
         database_url=_database_url(raw.get("database_url")),
         update_lease_s=_seconds(raw.get("update_lease_s", 60), "update_lease_s"),
+        max_document_mb=_megabytes(raw.get("max_document_mb")),
     )
+
+
+def _megabytes(value: Any) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        megabytes = float(str(value).strip())
+    except ValueError:
+        raise SettingsError(messages.SETTINGS_BAD_MEGABYTES.format(value=value)) from None
+    if megabytes <= 0:
+        raise SettingsError(messages.SETTINGS_BAD_MEGABYTES.format(value=value))
+    return megabytes
 
 
 def _seconds(value: Any, name: str) -> float:
     try:
         seconds = float(str(value).strip())
     except ValueError:
-        raise SettingsError(f"{name}: {value!r} is not a number of seconds") from None
+        raise SettingsError(messages.SETTINGS_NOT_SECONDS.format(name=name, value=value)) from None
     if seconds <= 0:
-        raise SettingsError(f"{name}: must be more than 0 seconds")
+        raise SettingsError(messages.SETTINGS_NOT_POSITIVE.format(name=name))
     return seconds
 
 

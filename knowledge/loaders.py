@@ -88,12 +88,14 @@ def _check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
         raise DocumentTooLarge(
             f"quá lớn: {_megabytes(size)} MB, giới hạn mỗi tài liệu là {_megabytes(max_bytes)} MB "
-            "(tách tệp ra, hoặc nâng giới hạn bằng --max-doc-mb)"
+            "(tách tệp ra, hoặc nâng giới hạn: --max-doc-mb, hay BINHDANG_MAX_DOC_MB cho /reindex của bot)"
         )
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_048_576:.1f}".replace(".", ",")  # Vietnamese writes a decimal comma
+    megabytes = size / 1_048_576
+    shown = f"{megabytes:.1f}" if megabytes >= 1 else f"{megabytes:.2f}"  # a small limit still reads as itself
+    return shown.replace(".", ",")  # Vietnamese writes a decimal comma
 
 
 def _tidy(text: str) -> str:

@@ -61,3 +61,11 @@ def test_unknown_toml_key_is_refused(tmp_path):
     config.write_text('tokn = "1:a"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match="tokn"):
         load_settings({}, config)
+
+
+def test_the_reindex_document_limit_is_read_in_megabytes():
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": "1:a", "BINHDANG_MAX_DOC_MB": "2.5"})
+    assert settings.max_document_bytes == int(2.5 * 1024 * 1024)
+    assert load_settings({"TELEGRAM_BOT_TOKEN": "1:a"}).max_document_bytes is None
+    with pytest.raises(SettingsError, match="BINHDANG_MAX_DOC_MB"):
+        load_settings({"TELEGRAM_BOT_TOKEN": "1:a", "BINHDANG_MAX_DOC_MB": "-1"})

@@ -316,6 +316,32 @@ def test_reindex_swaps_the_index_while_questions_keep_being_answered(run_bot, do
     assert len(holder.get().sources) == 3
 
 
+def test_reindex_tells_the_admin_which_files_were_left_out_or_converted(run_bot, docs_dir, tmp_path):
+    docs = tmp_path / "docs"
+    shutil.copytree(docs_dir, docs)
+    index = tmp_path / "index"
+    build_index(docs, index)
+    holder = SearcherHolder(open_index(index))
+    (docs / "cu-vni.txt").write_bytes(
+        "Ñieàu 1. Lao ñoäng nöõ ñöôïc nghæ thai saûn saùu thaùng theo quy ñònh cuûa phaùp luaät.\n".encode("cp1252"))
+    (docs / "xuat-kho.txt").write_text("Điều 1. Bình đẳng giới trong gia đình.\n" * 2000, encoding="utf-8")
+    (docs / "manifest.json").write_bytes(b'{"sources": [')
+
+    async def scenario(bot):
+        await bot.feed(message("/reindex", user_id=ADMIN_ID))
+        for _ in range(400):
+            if any(text.startswith("✅") for text in bot.texts()):
+                break
+            await asyncio.sleep(0.05)
+
+    bot = run_bot(scenario, holder=holder, docs_dir=docs, index_dir=index, max_document_mb=0.05)
+    done = next(text for text in bot.texts() if text.startswith("✅"))
+    assert "⚠️ manifest.json không phải JSON hợp lệ (dòng 1, cột 14)" in done
+    assert "• cu-vni.txt: VNI (phông VNI-Windows)" in done
+    assert "Bỏ qua 1 tệp:\n• xuat-kho.txt: quá lớn: 0,10 MB, giới hạn mỗi tài liệu là 0,05 MB" in done
+    assert "cu-vni" in holder.get().sources and "xuat-kho" not in holder.get().sources
+
+
 def test_failed_reindex_keeps_the_old_index_serving(run_bot, tmp_path, searcher):
     empty = tmp_path / "empty-docs"
     empty.mkdir()
