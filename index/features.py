@@ -44,6 +44,9 @@ FEATURE_NAMES: tuple[str, ...] = (
     "answer_type_present",  # 'khi nào' and the passage has a date; 'bao nhiêu' and a figure …
     "answer_type_missing",
     "defines_subject",  # 'X là gì?' and the passage opens a line with 'X là …'
+    # the document the question names by its number ('Nghị định 48/2009/NĐ-CP quy định gì?')
+    "from_named_document",  # this passage's document is the one named
+    "names_known_document",  # the question names a document the corpus holds (same for all its candidates)
     # the passage's role in its document
     "role_asked",  # the question asks who signed / the legal basis / the effect, and this is that part
     "role_unasked",  # a letterhead, preamble, execution clause, signature or recipients list nobody asked for
@@ -75,6 +78,7 @@ ANSWERABILITY_FEATURES: tuple[str, ...] = (
     "closest_cosine",
     "best_cosine",
     "best_answer_type_missing",
+    "names_known_document",
     "top_answer_type_missing",  # the question wants a date / figure / … and none of the best five has one
 )
 TOP = 5
@@ -102,6 +106,7 @@ def question_features(features: np.ndarray, logits: np.ndarray) -> np.ndarray:
         "best_cosine": column["cosine"][best],
         "best_answer_type_missing": column["answer_type_missing"][best],
         "top_answer_type_missing": column["answer_type_missing"][top].min(),
+        "names_known_document": column["names_known_document"][best],
     }
     return np.array([float(values[name]) for name in ANSWERABILITY_FEATURES])
 
@@ -154,6 +159,8 @@ class CandidateEvidence:
     in_force: list[bool]
     kinds: list[str]  # legal / plan / news / guidance (knowledge.doctypes)
     levels: list[frozenset[str]]  # levels each passage speaks of
+    from_named_document: np.ndarray
+    names_known_document: float
     lengths: np.ndarray
 
 
@@ -178,6 +185,8 @@ def feature_matrix(profile: QuestionProfile, evidence: CandidateEvidence) -> np.
         "phrases_gap": evidence.coverage_phrases.max(initial=0.0) - evidence.coverage_phrases,
         "unknown_words": np.full(n, evidence.unknown_words),
         "largest_missing": evidence.largest_missing,
+        "from_named_document": evidence.from_named_document,
+        "names_known_document": np.full(n, evidence.names_known_document),
         "passage_length": np.log(np.maximum(evidence.lengths, 1.0)),
     }
     wanted = profile.answer_type

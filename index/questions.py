@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from index.normalise import plain_key, strip_diacritics
+from index.normalise import match_key, plain_key, strip_diacritics
 from index.tokenise import analyse_protected, split_protected
 
 _DEFINITION_QUESTION = re.compile(
@@ -84,3 +84,12 @@ def facts_of(text: str) -> set[str]:
     found = {strip_diacritics(key) for key in analyse_protected(text)}
     found.update(_YEAR.findall(text))
     return found
+
+
+def document_numbers(text: str) -> frozenset[str]:
+    """The document numbers a text names ('48/2009/NĐ-CP', '174/KH-UBND'), in matching form."""
+    return frozenset(
+        strip_diacritics(match_key(piece.replace(" ", "")))
+        for kind, piece in split_protected(text)
+        if kind == "number" and "/" in piece and any(ch.isdigit() for ch in piece)
+    )

@@ -19,7 +19,7 @@ from index.build import FORMAT_VERSION, context_text
 from index.diacritics import DiacriticTable
 from index.features import FEATURE_NAMES, CandidateEvidence, QuestionProfile, feature_matrix
 from index.normalise import STOP_SYLLABLES, abbreviation_expansions, clean_question, has_diacritics, plain_key, replace_abbreviations, strip_diacritics
-from index.questions import answer_kinds, facts_of
+from index.questions import answer_kinds, document_numbers, facts_of
 from index.ranker import Ranker, model_path
 from index.settings import FIELDS, IndexSettings
 from index.tokenise import TOKENISER_ID, Analysis, analyse
@@ -74,6 +74,8 @@ class Searcher:
                 self._parts.setdefault((passage.source_id, passage.role), []).append(position)
         self._in_force = {source_id: is_in_force(source) for source_id, source in sources.items()}
         self._kinds = {source_id: kind_of(source) for source_id, source in sources.items()}
+        self._numbers = {source_id: document_numbers(source.number) for source_id, source in sources.items()}
+        self._known_numbers = frozenset().union(*self._numbers.values(), *(document_numbers(p.text) for p in passages))
         self._facts = set().union(*(facts_of(p.text) for p in passages), *(facts_of(context_text(src)) for src in sources.values()))
 
     # -- lookups -------------------------------------------------------------------------
@@ -165,11 +167,12 @@ class Searcher:
         if profile.roles_asked and len(indices):
             indices = self._with_asked_parts(indices, lexical_total, profile.roles_asked)
         unknown = sorted(fact for fact in facts_of(text) if fact not in self._facts)
+        named = document_numbers(text)
         if not len(indices) or (mode != "dense" and not lexical_total[indices].any() and not len(dense_top)):
             return Gathered(np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURE_NAMES))), None,
                             "no passage shares a word with the question")
         evidence = self._evidence(text, restored, analysis, fields, lexical_total, lexical_top, dense_top,
-                                  query_vector, indices)
+                                  query_vector, indices, named)
         features = feature_matrix(profile, evidence)
         reason = ""
         if unknown:
@@ -225,6 +228,7 @@ class Searcher:
         dense_top: np.ndarray,
         query_vector: np.ndarray | None,
         indices: np.ndarray,
+        named: frozenset[str] = frozenset(),
     ) -> CandidateEvidence:
         n = len(indices)
         lexical_rank = _ranks(indices, lexical_top)
@@ -253,6 +257,8 @@ class Searcher:
             in_force=[self._in_force[self.passages[i].source_id] for i in indices],
             kinds=[self._kinds[self.passages[i].source_id] for i in indices],
             levels=[self._levels[i] for i in indices],
+            from_named_document=np.array([bool(named & self._numbers[self.passages[i].source_id]) for i in indices], dtype=float),
+            names_known_document=float(bool(named & self._known_numbers)),
             lengths=np.array([len(self.passages[i].text) for i in indices], dtype=np.float64),
         )
 
