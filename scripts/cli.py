@@ -348,6 +348,12 @@ class VietnameseArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, messages.ARGPARSE_ERROR.format(message=messages.argparse_message(message), prog=self.prog) + "\n")
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from scripts.bench import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from knowledge.loaders import MAX_DOCUMENT_BYTES
 
@@ -412,6 +418,12 @@ def build_parser() -> argparse.ArgumentParser:
     install.add_argument("--out", type=Path, default=None, help=messages.HELP["out"])
     install.add_argument("--force", action="store_true", help=messages.HELP["force"])
     install.set_defaults(handler=cmd_model_install)
+
+    bench = sub.add_parser("bench", help=messages.HELP["bench"])
+    from scripts.bench import add_arguments as add_bench_arguments
+
+    add_bench_arguments(bench)
+    bench.set_defaults(handler=cmd_bench)
 
     from bot.command import configure_parser as configure_bot_parser
     from scripts import brief, db, docs_check
