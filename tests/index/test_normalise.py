@@ -56,3 +56,22 @@ def test_content_syllables_drop_question_words_but_keep_marked_content_words():
     # 'cơ' is content even though bare 'co' could be the stop word 'có'
     assert "cơ" in syllables_of("bạo lực trên cơ sở giới", marked=True)
     assert syllables_of("binh dang gioi la gi", marked=False) == ["binh", "dang", "gioi"]
+
+
+def test_stripping_character_by_character_equals_decomposing_the_whole_text():
+    import random
+    import unicodedata
+
+    def whole_text(text: str) -> str:
+        decomposed = unicodedata.normalize("NFD", text)
+        return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d").replace("Đ", "D")
+
+    rng = random.Random(7)
+    texts = [
+        "Ủy ban nhân dân tỉnh Bình Phước ĐẲNG",
+        unicodedata.normalize("NFD", "Thuỷ hoà Nguyễn ệ ẫ"),  # decomposed input, marks as separate characters
+        "a\u0323\u0302 o\u0302\u0301 Å Ω ﬁ ǅ",
+        *("".join(chr(rng.randint(32, 0x2FFF)) for _ in range(300)) for _ in range(50)),
+    ]
+    for text in texts:
+        assert strip_diacritics(text) == whole_text(text)
