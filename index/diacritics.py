@@ -28,15 +28,17 @@ class DiacriticTable:
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> "DiacriticTable":
-        pair_counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
-        single_counts: dict[str, Counter] = defaultdict(Counter)
+        # (bare, marked) occurrences are counted flat, in C (Counter.update), then grouped by
+        # bare form: the same counts, in the same first-seen order, as counting per bare form.
+        single_counts: Counter = Counter()
+        pair_counts: Counter = Counter()
+        bare_of: dict[str, str] = {}
         for text in texts:
             syllables = _SYLLABLE.findall(match_key(text))
-            for syllable in syllables:
-                single_counts[strip_diacritics(syllable)][syllable] += 1
-            for first, second in zip(syllables, syllables[1:]):
-                pair_counts[(strip_diacritics(first), strip_diacritics(second))][(first, second)] += 1
-        return cls(pairs=_confident(pair_counts), singles=_confident(single_counts))
+            bares = [bare_of.get(s) or bare_of.setdefault(s, strip_diacritics(s)) for s in syllables]
+            single_counts.update(zip(bares, syllables))
+            pair_counts.update(zip(zip(bares, bares[1:]), zip(syllables, syllables[1:])))
+        return cls(pairs=_confident(_by_bare(pair_counts)), singles=_confident(_by_bare(single_counts)))
 
     def restore(self, question: str) -> str | None:
         """The question with its marks put back, or None when it already has marks or too little is sure."""
@@ -58,6 +60,13 @@ class DiacriticTable:
         if known < max(1, len(syllables) // 2):
             return None
         return " ".join(word or syllable for word, syllable in zip(restored, syllables))
+
+
+def _by_bare(counts: Counter) -> dict:
+    grouped: dict = defaultdict(Counter)
+    for (bare, marked), count in counts.items():
+        grouped[bare][marked] = count
+    return grouped
 
 
 def _confident(counts: dict) -> dict:

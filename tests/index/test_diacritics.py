@@ -28,3 +28,23 @@ def test_syllables_the_corpus_is_unsure_of_stay_bare():
 def test_mostly_unknown_words_are_not_restored_at_all():
     table = DiacriticTable.from_texts(CORPUS_TEXTS)
     assert table.restore("gia xang ron hom nay") is None
+
+
+def test_table_counted_flat_equals_counting_each_bare_form_on_its_own(corpus_dir):
+    from collections import Counter, defaultdict
+
+    from index.diacritics import _SYLLABLE, _confident
+    from index.normalise import match_key, strip_diacritics
+    from knowledge.ingest import ingest_folder
+
+    texts = [passage.text for passage in ingest_folder(corpus_dir).passages]
+    pair_counts, single_counts = defaultdict(Counter), defaultdict(Counter)
+    for text in texts:  # the straightforward way the table was first counted
+        syllables = _SYLLABLE.findall(match_key(text))
+        for syllable in syllables:
+            single_counts[strip_diacritics(syllable)][syllable] += 1
+        for first, second in zip(syllables, syllables[1:]):
+            pair_counts[(strip_diacritics(first), strip_diacritics(second))][(first, second)] += 1
+    table = DiacriticTable.from_texts(texts)
+    assert table.pairs == _confident(pair_counts) and table.singles == _confident(single_counts)
+    assert list(table.pairs.items()) == list(_confident(pair_counts).items())  # same order too
