@@ -18,6 +18,26 @@ K1 = 1.2
 B = 0.75
 
 
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k highest scores, highest first, equal scores in position order.
+
+    The same as `np.argsort(-scores, kind="stable")[:k]`, but argpartition finds the k best
+    in linear time instead of sorting every passage's score (6 ms a question at 100,000).
+    """
+    size = len(scores)
+    if k >= size or np.isnan(scores).any():
+        return np.argsort(-scores, kind="stable")[:k]
+    if k <= 0:
+        return np.empty(0, dtype=np.intp)
+    best = np.argpartition(-scores, k - 1)[:k]
+    threshold = scores[best].min()
+    above = best[scores[best] > threshold]
+    # Among scores equal to the k-th best, argpartition keeps arbitrary ones; a stable sort keeps the first.
+    tied = np.flatnonzero(scores == threshold)[: k - len(above)]
+    chosen = np.sort(np.concatenate([above, tied]))
+    return chosen[np.argsort(-scores[chosen], kind="stable")]
+
+
 class LexicalIndex:
     """BM25 weights of one field: rows are passages, columns are terms."""
 

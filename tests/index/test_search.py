@@ -87,3 +87,20 @@ def test_answer_type_is_read_from_the_question_with_or_without_diacritics():
     assert answer_type("Ai chủ trì?") == "actor"
     assert answer_type("cac hanh vi bi nghiem cam gom nhung gi") == "list"
     assert answer_type("Bình đẳng giới có ý nghĩa thế nào?") is None
+
+
+def test_top_k_by_argpartition_equals_a_stable_full_sort():
+    import numpy as np
+
+    from index.lexical import top_k
+
+    rng = np.random.default_rng(3)
+    cases = [
+        rng.random(1000).astype(np.float32),
+        rng.integers(0, 4, 1000).astype(np.float32),  # many ties, at the k-th score too
+        np.zeros(50, dtype=np.float32),
+        np.array([1.0, np.nan, 3.0, 3.0, 0.5], dtype=np.float32),
+    ]
+    for scores in cases:
+        for k in (0, 1, 5, 10, 50, len(scores), len(scores) + 3):
+            assert top_k(scores, k).tolist() == np.argsort(-scores, kind="stable")[:k].tolist()
