@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from index.errors import IndexError_
 from index.lexical import LexicalIndex
 from index.normalise import ABBREVIATIONS_FILE
 from index.settings import FIELDS, IndexSettings
+from index.tables import compute_tables, context_text, write_tables
 from index.tokenise import TOKENISER_ID, analyse
 from knowledge.splitting import heading_lines
 from knowledge.encodings import encoding_label
@@ -91,10 +93,29 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)  # about the folder as a whole (an unusable manifest)
 
 
-def context_text(source: Source) -> str:
-    """The words that say which document a passage belongs to (matched at a lower weight)."""
-    parts = [source.title, source.issuer, source.number, source.about_document, source.place]
-    return " ".join(part for part in parts if part)
+PARALLEL_MIN_TEXTS = 2000  # below this, starting worker processes costs more than it saves
+
+
+def _terms(text: str) -> list[list[str]]:
+    analysis = analyse(text)
+    return [list(analysis.words), list(analysis.plain)]
+
+
+def analyse_all(texts: list[str], workers: int | None = None) -> list[list[list[str]]]:
+    """[words, plain] terms of each text, in order; across processes for a large build.
+
+    underthesea's tagger is pure CPU and holds the GIL, so threads would not help; each worker
+    process loads it once and takes texts in chunks.
+    """
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(texts) < PARALLEL_MIN_TEXTS:
+        return [_terms(text) for text in texts]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_terms, texts, chunksize=64))
 
 
 def field_terms(
@@ -106,23 +127,29 @@ def field_terms(
     there are not analysed again. Returns the fields' terms and the cache entries this build
     used (what the next build may reuse).
     """
+    triples = [
+        (passage.text, context_text(sources[passage.source_id]), "\n".join(heading_lines(passage.text)))
+        for passage in passages
+    ]
     used: dict[str, list[list[str]]] = {}
-
-    def terms_of(text: str) -> list[list[str]]:
-        key = text_key(text)
-        if key not in used:
+    missing: dict[str, str] = {}
+    for texts in triples:
+        for text in texts:
+            key = text_key(text)
+            if key in used or key in missing:
+                continue
             if key in cache:
                 used[key] = cache[key]
             else:
-                analysis = analyse(text)
-                used[key] = [list(analysis.words), list(analysis.plain)]
-        return used[key]
+                missing[key] = text
+    for key, analysed in zip(missing, analyse_all(list(missing.values()))):
+        used[key] = analysed
 
     terms: dict[str, list[list[str]]] = {name: [] for name in FIELDS}
-    for passage in passages:
-        words, plain = terms_of(passage.text)
-        context_words, context_plain = terms_of(context_text(sources[passage.source_id]))
-        heading_words, heading_plain = terms_of("\n".join(heading_lines(passage.text)))
+    for passage_text, context, heading in triples:
+        words, plain = used[text_key(passage_text)]
+        context_words, context_plain = used[text_key(context)]
+        heading_words, heading_plain = used[text_key(heading)]
         terms["words"].append(words)
         terms["plain"].append(plain)
         terms["context_words"].append(context_words)
@@ -180,6 +207,10 @@ def write_build(
     for name, documents_terms in terms.items():
         LexicalIndex.build(documents_terms).save(build_dir, f"lexical_{name}")
     timings["lexical_s"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    write_tables(build_dir, compute_tables(passages, sources))
+    timings["tables_s"] = time.perf_counter() - started
 
     dense_meta = None
     if encoder is not None:

@@ -14,9 +14,9 @@ import numpy as np
 
 from index import store
 from index.errors import EmptyQuestion, IndexDamaged, IndexIncompatible
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, top_k
 from index.build import FORMAT_VERSION, context_text
-from index.diacritics import DiacriticTable
+from index.tables import open_tables
 from index.features import FEATURE_NAMES, CandidateEvidence, QuestionProfile, feature_matrix
 from index.normalise import STOP_SYLLABLES, abbreviation_expansions, clean_question, has_diacritics, plain_key, replace_abbreviations, strip_diacritics
 from index.questions import answer_kinds, document_numbers, facts_of
@@ -64,10 +64,11 @@ class Searcher:
         self._by_id = {passage.id: passage for passage in passages}
         # The fitted ranking of each mode (index/models/); cross-validation swaps in its own.
         self.rankers = rankers if rankers is not None else load_rankers(self.modes)
-        self._diacritics = DiacriticTable.from_texts(passage.text for passage in passages)
-        self._plain_texts = [plain_key(passage.text) for passage in passages]
-        self._answer_kinds = [answer_kinds(passage.text) for passage in passages]
-        self._levels = [levels_mentioned(passage.text) for passage in passages]
+        tables = open_tables(build_dir, passages, sources)  # computed at build time, memory-mapped
+        self._diacritics = tables.diacritics
+        self._plain_texts = tables.plain_texts
+        self._answer_kinds = tables.answer_kinds
+        self._levels = tables.levels
         self._parts: dict[tuple[str, str], list[int]] = {}
         for position, passage in enumerate(passages):
             if passage.role != BODY:
@@ -76,7 +77,7 @@ class Searcher:
         self._kinds = {source_id: kind_of(source) for source_id, source in sources.items()}
         self._numbers = {source_id: document_numbers(source.number) for source_id, source in sources.items()}
         self._known_numbers = frozenset().union(*self._numbers.values(), *(document_numbers(p.text) for p in passages))
-        self._facts = set().union(*(facts_of(p.text) for p in passages), *(facts_of(context_text(src)) for src in sources.values()))
+        self._facts = tables.facts
 
     # -- lookups -------------------------------------------------------------------------
 
@@ -381,7 +382,7 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
     positive = np.flatnonzero(scores > 0)
     if not len(positive):
         return positive.astype(np.int64)
-    order = np.argsort(-scores[positive], kind="stable")[:k]
+    order = top_k(scores[positive], k)  # argpartition: the same order as a stable full sort
     return positive[order].astype(np.int64)
 
 

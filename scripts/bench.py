@@ -144,6 +144,7 @@ def _timed(function, queries) -> dict:
 def compare_bm25(searcher, questions: list[str]) -> dict:
     """Plain BM25 top-10 over the `words` field: ours, bm25s, rank-bm25, same terms."""
     from index.build import Reuse, field_terms
+    from index.lexical import top_k
     from index.tokenise import analyse
 
     terms, _ = field_terms(searcher.passages, searcher.sources, Reuse.from_build(searcher.build_dir).terms)
@@ -153,8 +154,7 @@ def compare_bm25(searcher, questions: list[str]) -> dict:
     ours = searcher.lexical["words"]
 
     def our_top(query):
-        scores = ours.scores(query)
-        return np.argsort(-scores, kind="stable")[:TOP_K]
+        return top_k(ours.scores(query), TOP_K)
 
     results: dict = {"ours": _timed(our_top, queries)}
     try:

@@ -145,3 +145,17 @@ def test_a_dense_index_without_its_model_says_how_to_install_it(docs, tmp_path, 
     with pytest.raises(IndexIncompatible, match="binhdang model install"):
         open_index(index_dir, model_dir=tmp_path / "no-model-here")
     assert open_index(index_dir, lexical_only=True).search("Lao động nữ nghỉ thai sản bao lâu").hits
+
+
+def test_terms_analysed_across_processes_equal_the_ones_analysed_in_one(corpus_dir):
+    from index import build
+    from knowledge.ingest import ingest_folder
+
+    texts = [passage.text for passage in ingest_folder(corpus_dir).passages[:40]]
+    original = build.PARALLEL_MIN_TEXTS
+    build.PARALLEL_MIN_TEXTS = 10
+    try:
+        parallel = build.analyse_all(texts, workers=2)
+    finally:
+        build.PARALLEL_MIN_TEXTS = original
+    assert parallel == build.analyse_all(texts, workers=1)
