@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +19,8 @@ from index.lexical import LexicalIndex
 from index.normalise import ABBREVIATIONS_FILE
 from index.settings import FIELDS, IndexSettings
 from index.tables import compute_tables, context_text, write_tables
+from index.tables import fingerprint as tables_fingerprint
+from index.termcache import load_terms, save_terms
 from index.tokenise import TOKENISER_ID, analyse
 from knowledge.splitting import heading_lines
 from knowledge.encodings import encoding_label
@@ -27,7 +29,7 @@ from knowledge.loaders import MAX_DOCUMENT_BYTES
 from knowledge.types import Passage, Source
 
 FORMAT_VERSION = 2  # 2: heading fields
-ANALYSIS_CACHE = "analysis_cache.json"
+ANALYSIS_CACHE = "analysis_cache.json"  # builds before the term arrays (index/termcache.py)
 DENSE_DIR = "dense"
 
 
@@ -45,7 +47,7 @@ def text_key(text: str) -> str:
 class Reuse:
     """What the previous build offers to this one: terms and vectors by text, document hashes."""
 
-    terms: dict[str, list[list[str]]] = field(default_factory=dict)
+    terms: Mapping[str, list[list[str]]] = field(default_factory=dict)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
     document_hashes: dict[str, str] = field(default_factory=dict)
     dense_model: str | None = None
@@ -61,7 +63,10 @@ class Reuse:
             reuse.document_hashes = manifest.get("document_hashes", {})
             same_analysis = manifest.get("tokeniser") == TOKENISER_ID and manifest.get("abbreviations") == abbreviations_hash()
             if same_analysis:  # an edited abbreviation table changes every text's terms
-                reuse.terms = json.loads((build_dir / ANALYSIS_CACHE).read_text(encoding="utf-8"))
+                try:
+                    reuse.terms = load_terms(build_dir)
+                except FileNotFoundError:  # a build from before the term arrays
+                    reuse.terms = json.loads((build_dir / ANALYSIS_CACHE).read_text(encoding="utf-8"))
             dense_meta = manifest.get("dense") or {}
             reuse.dense_model = dense_meta.get("model")
             if reuse.dense_model:
@@ -119,7 +124,7 @@ def analyse_all(texts: list[str], workers: int | None = None) -> list[list[list[
 
 
 def field_terms(
-    passages: list[Passage], sources: dict[str, Source], cache: dict[str, list[list[str]]]
+    passages: list[Passage], sources: dict[str, Source], cache: Mapping[str, list[list[str]]]
 ) -> tuple[dict[str, list[list[str]]], dict[str, list[list[str]]]]:
     """Every lexical field's terms for every passage, in passage order.
 
@@ -193,6 +198,7 @@ def write_build(
     reuse: Reuse,
     encoder=None,
     progress: bool = False,
+    inputs: str = "",
 ) -> dict[str, float]:
     """Write sources, passages, lexical arrays and (with an encoder) dense vectors into a build."""
     timings: dict[str, float] = {}
@@ -200,7 +206,7 @@ def write_build(
     passages = corpus.passages
     started = time.perf_counter()
     terms, used = field_terms(passages, sources, reuse.terms)
-    (build_dir / ANALYSIS_CACHE).write_text(json.dumps(used, ensure_ascii=False), encoding="utf-8")
+    save_terms(build_dir, used)
     timings["tokenise_s"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -246,6 +252,7 @@ def write_build(
         "abbreviations": abbreviations_hash(),
         "settings": settings.to_dict(),
         "dense": dense_meta,
+        "inputs": inputs,
     }
     store.write_manifest(build_dir, manifest)
     return timings
@@ -281,6 +288,11 @@ def build_index(
     started = time.perf_counter()
     files = list_document_files(docs_dir)
     store.check_writable(index_dir)  # before minutes of reading and embedding, not after
+    inputs = inputs_hash(docs_dir, files, settings, encoder)
+    if not full:
+        unchanged = _unchanged_report(index_dir, inputs, encoder, started)
+        if unchanged is not None:
+            return unchanged
     bar = None
     if progress:
         from tqdm import tqdm
@@ -303,7 +315,7 @@ def build_index(
     reuse = Reuse.from_build(previous)
     build_dir = store.new_build_dir(index_dir)
     try:
-        timings = write_build(build_dir, corpus, settings, docs_dir, reuse, encoder, progress)
+        timings = write_build(build_dir, corpus, settings, docs_dir, reuse, encoder, progress, inputs)
         final = store.publish(index_dir, build_dir)
     except OSError as error:  # disk full or permissions changed mid-build: the live build is untouched
         shutil.rmtree(build_dir, ignore_errors=True)
@@ -324,6 +336,56 @@ def build_index(
         ),
         encodings={d.source.file: encoding_label(d.encoding) for d in corpus.documents if d.encoding},
         warnings=list(corpus.warnings),
+    )
+
+
+_CODE_PACKAGES = ("knowledge", "index")  # the code that turns documents into a build
+
+
+def inputs_hash(docs_dir: Path, files: list[Path], settings: IndexSettings, encoder=None) -> str:
+    """One hash of everything a build is made from: the documents' bytes, the folder's
+    manifest, the code and tables that read them, the settings and the dense model."""
+    digest = hashlib.sha256()
+    manifest = docs_dir / "manifest.json"
+    for path in sorted([*files, manifest] if manifest.is_file() else files):
+        digest.update(f"{path.relative_to(docs_dir).as_posix()}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    root = Path(__file__).resolve().parents[1]
+    for package in _CODE_PACKAGES:
+        for source in sorted((root / package).glob("*.py")):
+            digest.update(source.name.encode() + hashlib.sha256(source.read_bytes()).digest())
+    described = {
+        "format": FORMAT_VERSION, "tokeniser": TOKENISER_ID, "abbreviations": abbreviations_hash(),
+        "tables": tables_fingerprint(), "settings": settings.to_dict(),
+        "dense": [encoder.name, encoder.dim, encoder.window_tokens] if encoder is not None else None,
+    }
+    digest.update(json.dumps(described, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _unchanged_report(index_dir: Path, inputs: str, encoder, started: float) -> BuildReport | None:
+    """The live build, reported as this build's result, when it was made from the same inputs."""
+    try:
+        build_dir, manifest, _ = store.locate(index_dir)
+    except IndexError_:
+        return None
+    if manifest.get("inputs") != inputs or build_dir != store.current_build(index_dir):
+        return None
+    try:
+        skipped = [Skipped(**entry) for entry in json.loads((build_dir / "skipped.json").read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        return None
+    timings = {"passages_embedded": 0.0} if encoder is not None else {}
+    hashes = manifest.get("document_hashes", {})
+    return BuildReport(
+        index_dir=index_dir,
+        build_dir=build_dir,
+        documents=int(manifest.get("documents", len(hashes))),
+        passages=int(manifest.get("passages", 0)),
+        skipped=skipped,
+        seconds=time.perf_counter() - started,
+        timings=timings,
+        changes=compare_documents(hashes, hashes),
     )
 
 

@@ -46,8 +46,8 @@ _LEVEL_SETS = tuple(frozenset(level for bit, level in enumerate(LEVELS) if mask 
 def fingerprint() -> str:
     """Identity of the code the tables depend on: their format and the modules that compute them."""
     digest = hashlib.sha256(f"tables/{TABLES_VERSION}\n".encode())
-    for module in (normalise, tokenise, questions, diacritics, levels):
-        digest.update(Path(module.__file__).read_bytes())
+    for path in (Path(__file__), *(Path(module.__file__) for module in (normalise, tokenise, questions, diacritics, levels))):
+        digest.update(path.read_bytes())
     digest.update(normalise.ABBREVIATIONS_FILE.read_bytes())
     return digest.hexdigest()
 

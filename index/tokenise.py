@@ -124,14 +124,16 @@ def _plain_terms(syllables: list[str]) -> list[str]:
     return terms
 
 
-def analyse(text: str) -> Analysis:
+def analyse(text: str, *, segment: bool = True) -> Analysis:
     """Turn a passage or a question into matching terms (abbreviations expanded).
 
     Text typed without diacritics is not word-segmented: underthesea's model reads marked
-    Vietnamese, and such a question is matched on the `plain` field anyway.
+    Vietnamese, and such a question is matched on the `plain` field anyway. `segment=False`
+    skips underthesea for any text (`words` then holds only the whole numbers and dates);
+    `plain` and `protected` are the same either way.
     """
     text = nfc(text)
-    segment_words = has_diacritics(text)
+    segment_words = segment and has_diacritics(text)
     words: list[str] = []
     plain: list[str] = []
     protected: list[str] = []

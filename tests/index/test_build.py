@@ -159,3 +159,52 @@ def test_terms_analysed_across_processes_equal_the_ones_analysed_in_one(corpus_d
     finally:
         build.PARALLEL_MIN_TEXTS = original
     assert parallel == build.analyse_all(texts, workers=1)
+
+
+def test_rebuild_from_unchanged_inputs_keeps_the_live_build_and_a_manifest_edit_does_not(docs, tmp_path):
+    index_dir = tmp_path / "index"
+    first = build_index(docs, index_dir)
+    second = build_index(docs, index_dir)
+    assert second.build_dir == first.build_dir == store.current_build(index_dir)
+    assert (second.documents, second.passages) == (first.documents, first.passages)
+    assert second.changes["unchanged"] == sorted(["luat", "ke-hoach", "tin"])
+    assert len(store.sealed_builds(index_dir)) == 1
+    (docs / "manifest.json").write_text('{"sources": [{"file": "luat.txt", "title": "Luật thử"}]}', encoding="utf-8")
+    third = build_index(docs, index_dir)
+    assert third.build_dir != first.build_dir
+    assert open_index(index_dir).sources["luat"].title == "Luật thử"
+    assert build_index(docs, index_dir, full=True).build_dir != third.build_dir  # --full always rebuilds
+
+
+def test_term_arrays_give_back_every_text_s_terms(tmp_path):
+    from index.termcache import load_terms, save_terms
+
+    terms = {
+        "a" * 40: [["bình_đẳng", "giới"], ["binh", "dang", "binh_dang"]],
+        "b" * 40: [[], []],
+        "c" * 40: [["giới"], ["gioi"]],
+    }
+    save_terms(tmp_path, terms)
+    loaded = load_terms(tmp_path)
+    assert dict(loaded) == terms and "d" * 40 not in loaded
+    many = {f"{i:040x}": [[f"w{i}"], [f"p{i}", f"p{i + 1}"]] for i in range(40_000)}  # > 65,536 terms: wider ids
+    save_terms(tmp_path, many)
+    assert dict(load_terms(tmp_path)) == many
+
+
+def test_a_rebuild_reads_the_terms_of_unchanged_texts_from_the_previous_build(docs, tmp_path, monkeypatch):
+    from index import build
+    from index.tokenise import analyse
+
+    index_dir = tmp_path / "index"
+    build_index(docs, index_dir)
+    (docs / "tin.txt").write_text(NEWS + "Kết thúc hội nghị, các đại biểu cam kết hành động.\n", encoding="utf-8")
+    analysed = []
+    monkeypatch.setattr(build, "_terms", lambda text: analysed.append(text) or [list(analyse(text).words), list(analyse(text).plain)])
+    build_index(docs, index_dir)
+    assert analysed and all("hội nghị" in text or "tin" in text.lower() for text in analysed)
+    searcher = open_index(index_dir)
+    cache = build.Reuse.from_build(searcher.build_dir).terms
+    for passage in searcher.passages:
+        analysis = analyse(passage.text)
+        assert cache[build.text_key(passage.text)] == [list(analysis.words), list(analysis.plain)]
