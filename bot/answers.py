@@ -6,10 +6,10 @@ decides (validation, rate limit, search, journal, layout) happens here, never in
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +20,10 @@ from bot.holder import SearcherHolder
 from bot.ratelimit import StoredRateLimiter
 from bot.settings import Settings
 from bot.storage import QuestionRecord, Storage
+from bot.workers import Busy, WorkPool
 from index.errors import EmptyQuestion
 from index.normalise import matching_terms, strip_diacritics
-from index.types import Hit
+from index.types import Hit, SearchResult
 from knowledge import doctypes, levels
 from knowledge.dates import format_date
 from knowledge.types import Passage, Source
@@ -45,12 +46,22 @@ class Outgoing:
 
 
 @dataclass(frozen=True)
+class Reply:
+    """The messages answering one question, and the journal id of that question (None when the
+    reply is not an answer: a usage hint, "busy", a refusal), so its delivery can be recorded."""
+
+    messages: list[Outgoing]
+    question_id: int | None = None
+
+
+@dataclass(frozen=True)
 class ButtonReply:
     """What a button press produces: a short toast, new messages, or new buttons for its message."""
 
     toast: str = ""
     messages: list[Outgoing] = field(default_factory=list)
     new_buttons: InlineKeyboardMarkup | None = None
+    question_id: int | None = None  # set when `messages` answer a journalled question
 
 
 @dataclass(frozen=True)
@@ -82,26 +93,35 @@ class Services:
     holder: SearcherHolder
     journal: Storage
     limiter: StoredRateLimiter
+    searches: WorkPool  # every search runs here, never on the event loop
+    handouts: WorkPool  # /tailieu: seconds of work each, so a pool of its own
+
+    # ---- the door ------------------------------------------------------------------------
+
+    def admit(self, sender: int | None) -> str | None:
+        """Count one request from `sender` (see `handlers.sender_key`); the refusal to show
+        when it is over the rate limit, None when it may go on."""
+        if sender is None or self.limiter.allow(sender):
+            return None
+        return messages.RATE_LIMITED.format(seconds=self.limiter.retry_after(sender))
 
     # ---- questions -----------------------------------------------------------------------
 
     async def ask(self, text: str, *, user_id: int | None, chat_id: int | None,
-                  chat_type: str) -> list[Outgoing]:
-        """Answer one question: validate, rate-limit, search, journal, lay out."""
+                  chat_type: str) -> Reply:
+        """Answer one question: validate, search (in the worker pool), journal, lay out."""
         question = " ".join(text.split())
         problem = _invalid(question)
         if problem:
-            return as_messages(problem)
-        if user_id is not None and not self.limiter.allow(user_id):
-            seconds = self.limiter.retry_after(user_id)
-            return as_messages(messages.RATE_LIMITED.format(seconds=seconds))
+            return Reply(as_messages(problem))
         searcher = self.holder.get()
         try:
-            # Search is CPU work; off the event loop, so that other chats, button presses and
-            # a running /reindex stay responsive.
-            result = await asyncio.to_thread(searcher.search, question, SEARCH_K)
+            result, html = await self.searches.run(_search_and_lay_out, searcher, question)
+        except Busy:
+            log.warning("search pool full (%d in flight): told the user to retry", self.searches.in_flight)
+            return Reply(as_messages(messages.BUSY))
         except EmptyQuestion:
-            return as_messages(messages.EMPTY_QUESTION)
+            return Reply(as_messages(messages.EMPTY_QUESTION))
         hits = [] if result.abstained else list(result.hits)
         question_id = self.journal.record_question(
             user_id=user_id, chat_id=chat_id, chat_type=chat_type, text=question,
@@ -110,21 +130,19 @@ class Services:
         log.info("question %d answered=%s hits=%d latency=%.0fms", question_id, bool(hits),
                  len(hits), result.latency_ms)
         if not hits:
-            return as_messages(messages.NOT_FOUND)
-        return self._page(question_id, question, hits, start=0)
+            return Reply(as_messages(messages.NOT_FOUND), question_id)
+        buttons = answer_buttons(question_id, hits[0].passage, 0, more=len(hits) > PER_PAGE, feedback=True)
+        return Reply(as_messages(html, buttons), question_id)
+
+    def delivered(self, question_id: int | None, delivered: bool) -> None:
+        """Record whether the reply to a journalled question reached the user."""
+        if question_id is not None:
+            self.journal.record_delivery(question_id, delivered)
 
     def _page(self, question_id: int, question: str, hits: list[Hit], start: int) -> list[Outgoing]:
-        shown = hits[start:start + PER_PAGE]
-        terms = matching_terms(question)
-        blocks = [messages.ANSWER_HEADER if start == 0 else messages.MORE_PASSAGES_HEADER]
-        for rank, hit in enumerate(shown):
-            full = start == 0 and rank == 0
-            if start == 0 and rank == 1:
-                blocks.append(messages.MORE_PASSAGES_HEADER)
-            blocks.append(passage_block(hit.passage, hit.source, terms, full=full))
-        buttons = answer_buttons(question_id, shown[0].passage, start,
+        buttons = answer_buttons(question_id, hits[start].passage, start,
                                  more=len(hits) > start + PER_PAGE, feedback=start == 0)
-        return as_messages("\n\n".join(blocks), buttons)
+        return as_messages(page_html(question, hits, start), buttons)
 
     # ---- buttons -------------------------------------------------------------------------
 
@@ -138,7 +156,7 @@ class Services:
                 return ButtonReply(toast=messages.STALE_BUTTON)
             reply = await self.ask(messages.EXAMPLE_QUESTIONS[index], user_id=user_id,
                                    chat_id=chat_id, chat_type=chat_type)
-            return ButtonReply(messages=reply)
+            return ButtonReply(messages=reply.messages, question_id=reply.question_id)
         try:
             question_id, argument = (int(part) for part in rest.split(":"))
         except ValueError:
@@ -212,16 +230,29 @@ class Services:
                                               format_date(source.issued), source.excerpt, reader_note(source)))
         return as_messages("\n\n".join(lines))
 
-    def handout(self, topic: str) -> Outgoing | Handout:
+    async def handout(self, topic: str, *, user_id: int | None, chat_id: int | None,
+                      chat_type: str) -> Outgoing | Handout:
         """/tailieu: the trainers' handout on a topic as a DOCX, or a message saying why not.
-
-        CPU and disk work: call it off the event loop."""
-        from brief.compose import NothingFound, compose_brief
-        from brief.document import write_brief
-
+        Composed in the handout pool; journalled like a question (kind 'handout')."""
         topic = " ".join(topic.split())[:MAX_TOPIC_CHARS]
         if not _HAS_WORD.search(topic):
             return as_messages(messages.HANDOUT_USAGE)[0]
+        started = time.perf_counter()
+        try:
+            outcome = await self.handouts.run(self._compose_handout, topic)
+        except Busy:
+            return as_messages(messages.HANDOUT_BUSY)[0]
+        made = isinstance(outcome, Handout)
+        self.journal.record_question(
+            user_id=user_id, chat_id=chat_id, chat_type=chat_type, text=topic, kind="handout",
+            answered=made, reason="" if made else "nothing found",
+            latency_ms=(time.perf_counter() - started) * 1000, passage_ids=[], scores=[])
+        return outcome
+
+    def _compose_handout(self, topic: str) -> Outgoing | Handout:
+        from brief.compose import NothingFound, compose_brief
+        from brief.document import write_brief
+
         try:
             brief = compose_brief(self.holder.get(), topic)
         except NothingFound as error:
@@ -265,6 +296,26 @@ class Services:
 
 
 # ---- layout helpers (pure) -------------------------------------------------------------------
+
+def _search_and_lay_out(searcher, question: str) -> tuple[SearchResult, str]:
+    """The search and the answer's text, both CPU work, done together in a search thread."""
+    result = searcher.search(question, SEARCH_K)
+    return result, "" if result.abstained or not result.hits else page_html(question, list(result.hits), 0)
+
+
+def page_html(question: str, hits: list[Hit], start: int) -> str:
+    """One page of an answer: the passages hits[start:start + PER_PAGE], the first in full on the
+    first page, each with its citation."""
+    shown = hits[start:start + PER_PAGE]
+    terms = matching_terms(question)
+    blocks = [messages.ANSWER_HEADER if start == 0 else messages.MORE_PASSAGES_HEADER]
+    for rank, hit in enumerate(shown):
+        full = start == 0 and rank == 0
+        if start == 0 and rank == 1:
+            blocks.append(messages.MORE_PASSAGES_HEADER)
+        blocks.append(passage_block(hit.passage, hit.source, terms, full=full))
+    return "\n\n".join(blocks)
+
 
 def passage_block(passage: Passage, source: Source, terms: set[str], *, full: bool) -> str:
     """One quoted passage in HTML: the text (shortened unless `full`) with the relevant sentences

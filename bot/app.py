@@ -10,10 +10,16 @@ from telegram.request import BaseRequest
 
 from bot import handlers, messages
 from bot.answers import Services
+from bot.delivery import RetryingDelivery
 from bot.holder import SearcherHolder
 from bot.ratelimit import StoredRateLimiter
 from bot.settings import Settings
 from bot.storage import Storage
+from bot.workers import WorkPool
+
+# Updates handled at once beyond the questions in flight: button presses, commands, and the
+# "busy" replies themselves must not wait behind searches.
+_EXTRA_CONCURRENT_UPDATES = 64
 
 # New messages only: an edited message is not asked again.
 _NEW = filters.UpdateType.MESSAGE
@@ -22,16 +28,22 @@ _NOT_SERVICE = ~filters.StatusUpdate.ALL & ~filters.COMMAND
 
 def build_application(settings: Settings, holder: SearcherHolder, journal: Storage, *,
                       limiter: StoredRateLimiter | None = None, request: BaseRequest | None = None,
-                      updater: bool = True) -> Application:
+                      updater: bool = True, delivery: RetryingDelivery | None = None) -> Application:
     """The bot, ready to `run_polling`/`run_webhook` or to be fed updates with `process_update`.
 
-    `request` replaces the HTTP layer (tests); `updater=False` builds it without the poller.
+    Updates are handled concurrently; searches run in a worker pool (`bot.workers`) and every
+    Bot API call goes through `delivery` (`bot.delivery`: retries on 429, 5xx, dropped
+    connections). `request` replaces the HTTP layer (tests); `updater=False` builds it without
+    the poller.
     """
     builder = (Application.builder()
                .token(settings.token)
                .defaults(Defaults(parse_mode=ParseMode.HTML,
                                   link_preview_options=LinkPreviewOptions(is_disabled=True)))
-               .post_init(_announce_commands))
+               .concurrent_updates(settings.max_in_flight + _EXTRA_CONCURRENT_UPDATES)
+               .rate_limiter(delivery or RetryingDelivery())
+               .post_init(_announce_commands)
+               .post_shutdown(_stop_workers))
     if settings.api_base_url:
         builder = builder.base_url(f"{settings.api_base_url}").base_file_url(
             f"{settings.api_base_url.removesuffix('/bot')}/file/bot")
@@ -42,7 +54,9 @@ def build_application(settings: Settings, holder: SearcherHolder, journal: Stora
     application = builder.build()
     application.bot_data["services"] = Services(
         settings=settings, holder=holder, journal=journal,
-        limiter=limiter or StoredRateLimiter(journal, settings.rate_limit, settings.rate_window_s))
+        limiter=limiter or StoredRateLimiter(journal, settings.rate_limit, settings.rate_window_s),
+        searches=WorkPool("search", settings.search_workers, settings.max_in_flight),
+        handouts=WorkPool("handout", 1, 2))
 
     application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
     application.add_handler(CommandHandler("start", handlers.start))
@@ -65,3 +79,9 @@ def build_application(settings: Settings, holder: SearcherHolder, journal: Stora
 async def _announce_commands(application: Application) -> None:
     """Show the commands in Telegram's menu (admin commands stay out of it)."""
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in messages.COMMANDS])
+
+
+async def _stop_workers(application: Application) -> None:
+    services: Services = application.bot_data["services"]
+    services.searches.shutdown()
+    services.handouts.shutdown()

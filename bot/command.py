@@ -13,10 +13,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from telegram import Update
+from telegram.error import InvalidToken
 from telegram.ext import TypeHandler
 
 from bot import messages
 from bot.app import build_application
+from bot.batching import batch_question_embedding
 from bot.holder import SearcherHolder, warm_up
 from bot.rollout import BuildFollower
 from bot.settings import ENV_NAMES, Settings, SettingsError, load_settings
@@ -72,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
     except IndexError_ as error:
         return _fail(messages.CLI_NO_INDEX.format(path=settings.index_dir, env=ENV_NAMES["index_dir"], error=error))
     warm_up(searcher)  # the first user should not wait for the model to load
+    batch_question_embedding(searcher)  # concurrent questions share the model's forward passes
     try:
         journal = open_storage(settings.database)
     except (StorageError, SchemaOutdated) as error:
@@ -84,6 +87,12 @@ def run(args: argparse.Namespace) -> int:
         log.info("serving %d documents from %s; %s", len(searcher.sources), settings.index_dir,
                  f"webhook worker {settings.webhook_url}" if webhook else "long polling")
         _serve(application, settings, journal, follower)
+    except InvalidToken:
+        # PTB's own message repeats the token; this one does not.
+        return _fail(f"Telegram rejected the bot token (401 Unauthorized): check {ENV_NAMES['token']}")
+    except Exception:
+        log.exception("the bot stopped on an error")  # through the formatter that removes the token
+        return 1
     finally:
         journal.close()
     return 0

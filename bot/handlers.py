@@ -12,15 +12,17 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 
-from telegram import InputFile, Message, MessageEntity, Update
+from telegram import InputFile, MaybeInaccessibleMessage, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import messages
-from bot.answers import Handout, Outgoing, Services
+from bot.answers import Handout, Outgoing, Reply, Services
 
 log = logging.getLogger(__name__)
+
+TYPING_AFTER_S = 0.5
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
@@ -30,10 +32,68 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.bot_data["services"]
 
 
-async def send(message: Message, replies: list[Outgoing], *, quote: bool = False) -> None:
-    """Send `replies` in order into the chat of `message`; in groups the first one quotes it."""
-    for number, reply in enumerate(replies):
-        await message.reply_text(reply.text, reply_markup=reply.buttons, do_quote=quote and number == 0)
+async def send(message: MaybeInaccessibleMessage, replies: list[Outgoing], *, quote: bool = False) -> bool:
+    """Send `replies` in order into the chat of `message`; with `quote` the first one quotes it.
+
+    True when all arrived. False when Telegram could not be reached even after the retries of
+    `bot.delivery` (already logged there); a 400 Bad Request is our bug and is raised.
+    """
+    try:
+        for number, reply in enumerate(replies):
+            if isinstance(message, Message):
+                await message.reply_text(reply.text, reply_markup=reply.buttons, do_quote=quote and number == 0)
+            else:  # a button under a message too old for Telegram to show us
+                await message.get_bot().send_message(message.chat.id, reply.text, reply_markup=reply.buttons)
+    except BadRequest:
+        raise
+    except TelegramError as error:
+        log.warning("reply to chat %s not delivered: %s: %s", message.chat_id, type(error).__name__, error)
+        return False
+    return True
+
+
+async def send_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    """Send the reply to a question and journal whether it arrived."""
+    delivered = False
+    try:
+        delivered = await send(update.effective_message, reply.messages,
+                               quote=update.effective_chat.type != ChatType.PRIVATE)
+    finally:
+        services(context).delivered(reply.question_id, delivered)
+
+
+def sender_key(update: Update) -> int | None:
+    """Whom the rate limit counts an update against: the chat a message was sent on behalf of
+    (anonymous group admins, channels: their messages carry no real user), else the user, else the
+    chat. User ids are positive and group/channel ids negative, so the keys cannot collide."""
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return update.effective_chat.id if update.effective_chat else None
+
+
+async def within_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Count the update against its sender's rate limit; tell them, and return False, when over."""
+    refusal = services(context).admit(sender_key(update))
+    if refusal is None:
+        return True
+    if update.callback_query:
+        await update.callback_query.answer(refusal, show_alert=True)
+    elif update.inline_query:
+        await update.inline_query.answer([], cache_time=0)
+    elif update.effective_message:
+        await send(update.effective_message, [Outgoing(refusal)])
+    return False
+
+
+async def show_action(update: Update, action: str) -> None:
+    """"typing…" while the answer is made: nice to have, never worth failing the answer for."""
+    try:
+        await update.effective_chat.send_action(action)
+    except TelegramError as error:
+        log.info("chat action not shown: %s", error)
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -51,7 +111,10 @@ def admin_only(handler: Handler) -> Handler:
 # ---- gate ------------------------------------------------------------------------------------
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stop updates from chats outside the allow-list; tell them once they address the bot."""
+    """Stop edits, and updates from chats outside the allow-list (told once they address the bot)."""
+    if update.edited_message or update.edited_channel_post:
+        # Correcting a typo in a question already answered must not bring a second answer.
+        raise ApplicationHandlerStop
     settings = services(context).settings
     chat, user = update.effective_chat, update.effective_user
     if settings.chat_allowed(chat.id if chat else None) or settings.is_admin(user.id if user else None):
@@ -93,12 +156,16 @@ async def handout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not topic.strip():
         await message.reply_text(messages.HANDOUT_USAGE)
         return
-    await update.effective_chat.send_action(ChatAction.UPLOAD_DOCUMENT)
-    outcome = await asyncio.to_thread(services(context).handout, topic)
+    if not await within_limit(update, context):
+        return
+    await show_action(update, ChatAction.UPLOAD_DOCUMENT)
+    chat, user = update.effective_chat, update.effective_user
+    outcome = await services(context).handout(topic, user_id=user.id if user else None,
+                                              chat_id=chat.id, chat_type=chat.type)
     if isinstance(outcome, Handout):
         await message.reply_document(InputFile(outcome.data, filename=outcome.file_name), caption=outcome.caption)
     else:
-        await message.reply_text(outcome.text)
+        await send(message, [outcome])
 
 
 # ---- questions -------------------------------------------------------------------------------
@@ -135,12 +202,17 @@ async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-    message = update.effective_message
+    if not await within_limit(update, context):
+        return
     chat, user = update.effective_chat, update.effective_user
-    await chat.send_action(ChatAction.TYPING)
-    replies = await services(context).ask(question, user_id=user.id if user else None,
-                                          chat_id=chat.id, chat_type=chat.type)
-    await send(message, replies, quote=chat.type != ChatType.PRIVATE)
+    answering = asyncio.ensure_future(services(context).ask(
+        question, user_id=user.id if user else None, chat_id=chat.id, chat_type=chat.type))
+    # "typing…" only when the answer is slow to come: most take a few tens of milliseconds, and
+    # under load each chat action is one more request to Telegram.
+    done, _ = await asyncio.wait({answering}, timeout=TYPING_AFTER_S)
+    if not done:
+        await show_action(update, ChatAction.TYPING)
+    await send_answer(update, context, await answering)
 
 
 def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
@@ -170,6 +242,8 @@ def _is_command(message: Message) -> bool:
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A press on "Xem thêm", "Toàn văn …", 👍/👎 or an example question."""
     query = update.callback_query
+    if not await within_limit(update, context):
+        return
     chat, user = update.effective_chat, update.effective_user
     outcome = await services(context).press(query.data or "", user_id=user.id if user else None,
                                             chat_id=chat.id if chat else None,
@@ -178,8 +252,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if outcome.new_buttons is not None:
         await query.edit_message_reply_markup(outcome.new_buttons)
     if outcome.messages and query.message is not None:
-        for reply in outcome.messages:
-            await context.bot.send_message(query.message.chat.id, reply.text, reply_markup=reply.buttons)
+        delivered = False
+        try:
+            delivered = await send(query.message, outcome.messages)
+        finally:
+            services(context).delivered(outcome.question_id, delivered)
 
 
 # ---- admins ----------------------------------------------------------------------------------
@@ -204,8 +281,8 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         for reply in await svc.reindex():
             await context.bot.send_message(chat_id, reply.text, reply_markup=reply.buttons)
 
-    # A task, not an await: updates are handled one at a time, and questions must keep being
-    # answered from the old index while this runs.
+    # A task, not an await: the rebuild takes tens of seconds and this update's slot among the
+    # concurrent ones should not be held meanwhile; questions are answered from the old index.
     context.application.create_task(rebuild_and_report(), update=update)
 
 

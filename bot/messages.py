@@ -128,8 +128,8 @@ def handout_nothing(reason: str) -> str:
 
 
 def handout_caption(title: str, sources: int, questions: int) -> str:
-    """The caption under the handout file (plain text: document captions are short)."""
-    return f"{title} — trích từ {sources} văn bản, {questions} câu hỏi ôn tập. Kiểm tra hiệu lực văn bản trước khi dùng."
+    """The caption under the handout file (the title carries the user's topic: escaped)."""
+    return f"{_e(title)} — trích từ {sources} văn bản, {questions} câu hỏi ôn tập. Kiểm tra hiệu lực văn bản trước khi dùng."
 
 
 ASK_USAGE = "Anh/chị gõ câu hỏi sau lệnh, ví dụ: <code>/hoi Bình đẳng giới là gì?</code>"
@@ -139,6 +139,7 @@ NOT_TEXT = (
     "Xin lỗi, tôi chỉ đọc được câu hỏi bằng chữ (không đọc được ảnh, nhãn dán, tin nhắn thoại "
     "hay tệp). Anh/chị vui lòng gõ câu hỏi."
 )
+BUSY = "Hệ thống đang bận, anh/chị vui lòng thử lại sau ít giây."
 RATE_LIMITED = "Anh/chị hỏi nhanh quá. Vui lòng đợi khoảng {seconds} giây rồi hỏi tiếp."
 PRIVATE_BOT = "Xin lỗi, bot này chỉ phục vụ các nhóm và người dùng được cấp quyền."
 ADMIN_ONLY = "Xin lỗi, lệnh này chỉ dành cho quản trị viên."

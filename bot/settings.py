@@ -29,6 +29,8 @@ ENV_NAMES: dict[str, str] = {
     "admin_ids": "BINHDANG_ADMIN_IDS",
     "allowed_chat_ids": "BINHDANG_ALLOWED_CHATS",
     "rate_limit": "BINHDANG_RATE_LIMIT",
+    "max_in_flight": "BINHDANG_MAX_IN_FLIGHT",
+    "search_workers": "BINHDANG_SEARCH_WORKERS",
     "webhook_url": "BINHDANG_WEBHOOK_URL",
     "listen": "BINHDANG_WEBHOOK_LISTEN",
     "port": "BINHDANG_WEBHOOK_PORT",
@@ -55,6 +57,12 @@ class Settings:
     allowed_chat_ids: frozenset[int] | None = None  # None: every chat may use the bot
     rate_limit: int = 20  # questions per user per window
     rate_window_s: float = 60.0
+    # Questions admitted at once (searching or waiting for a search thread); beyond it users are
+    # told the bot is busy. See README "Under load" for the measurement that chose it.
+    max_in_flight: int = 48
+    # Threads searching at once. They mostly wait for the shared embedding pass (bot.batching),
+    # so more threads than cores means bigger batches, not more contention.
+    search_workers: int = 8
     api_base_url: str | None = None  # e.g. http://127.0.0.1:8081/bot; the token is appended
     webhook_url: str | None = None
     listen: str = "0.0.0.0"
@@ -141,6 +149,8 @@ def load_settings(env: Mapping[str, str], config_path: Path | None = None,
         allowed_chat_ids=_ids(allowed, "allowed_chat_ids") if allowed not in (None, "") else None,
         rate_limit=limit,
         rate_window_s=window,
+        max_in_flight=_positive(raw.get("max_in_flight", 48), "max_in_flight"),
+        search_workers=_positive(raw.get("search_workers", 8), "search_workers"),
         api_base_url=str(raw["api_base_url"]).rstrip("/") if raw.get("api_base_url") else None,
         webhook_url=raw.get("webhook_url") or None,
         listen=str(raw.get("listen", "0.0.0.0")),
@@ -183,6 +193,13 @@ def _database_url(value: Any) -> str | None:
 def _ids(value: Any, name: str) -> frozenset[int]:
     items = re.split(r"[,\s;]+", value.strip()) if isinstance(value, str) else list(value)
     return frozenset(_int(item, name) for item in items if str(item).strip())
+
+
+def _positive(value: Any, name: str) -> int:
+    number = _int(value, name)
+    if number < 1:
+        raise SettingsError(f"{name}: {value!r} must be at least 1")
+    return number
 
 
 def _int(value: Any, name: str) -> int:

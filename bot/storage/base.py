@@ -41,6 +41,7 @@ class QuestionRecord:
     text: str
     answered: bool
     passage_ids: tuple[str, ...]
+    delivery: str = "pending"  # pending, delivered, failed
 
 
 @dataclass(frozen=True)
@@ -140,23 +141,28 @@ class Storage:
     def record_question(self, *, user_id: int | None, chat_id: int | None, chat_type: str,
                         text: str, answered: bool, reason: str, latency_ms: float,
                         passage_ids: list[str], scores: list[float],
-                        at: datetime | None = None) -> int:
-        """Store one question and what the bot returned; the new question's id."""
+                        at: datetime | None = None, kind: str = "question") -> int:
+        """Store one question (or /tailieu topic: kind 'handout') and what the bot returned; its id."""
         ((question_id,),) = self.backend.run(
             "INSERT INTO questions (asked_at, user_id, chat_id, chat_type, text, answered, reason,"
-            " latency_ms, passage_ids, scores) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            " latency_ms, passage_ids, scores, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (_iso(at), user_id, chat_id, chat_type, text, int(answered), reason, latency_ms,
-             json.dumps(passage_ids, ensure_ascii=False), json.dumps([round(s, 6) for s in scores])))
+             json.dumps(passage_ids, ensure_ascii=False), json.dumps([round(s, 6) for s in scores]), kind))
         return int(question_id)
+
+    def record_delivery(self, question_id: int, delivered: bool) -> None:
+        """Whether the reply to a question reached Telegram ('delivered') or was given up ('failed')."""
+        self.backend.run("UPDATE questions SET delivery = ? WHERE id = ?",
+                         ("delivered" if delivered else "failed", question_id))
 
     def question(self, question_id: int) -> QuestionRecord | None:
         """A journalled question, or None when it is unknown."""
         rows = self.backend.run(
-            "SELECT id, text, answered, passage_ids FROM questions WHERE id = ?", (question_id,))
+            "SELECT id, text, answered, passage_ids, delivery FROM questions WHERE id = ?", (question_id,))
         if not rows:
             return None
         row = rows[0]
-        return QuestionRecord(int(row[0]), row[1], bool(row[2]), tuple(json.loads(row[3])))
+        return QuestionRecord(int(row[0]), row[1], bool(row[2]), tuple(json.loads(row[3])), row[4])
 
     def record_feedback(self, question_id: int, user_id: int, vote: int,
                         at: datetime | None = None) -> None:
@@ -177,7 +183,7 @@ class Storage:
         vietnam = timezone(timedelta(hours=7))
         midnight = now.astimezone(vietnam).replace(hour=0, minute=0, second=0, microsecond=0)
         today, week_ago = _iso(midnight), _iso(now - timedelta(days=7))
-        count = "SELECT COUNT(*) FROM questions WHERE asked_at >= ?"
+        count = "SELECT COUNT(*) FROM questions WHERE kind = 'question' AND asked_at >= ?"
         ((today_n,),) = self.backend.run(count, (today,))
         ((week_n,),) = self.backend.run(count, (week_ago,))
         ((declined,),) = self.backend.run(count + " AND answered = 0", (week_ago,))
@@ -186,7 +192,7 @@ class Storage:
             " COALESCE(SUM(CASE WHEN vote < 0 THEN 1 ELSE 0 END), 0) FROM feedback")
         unanswered = self.backend.run(
             "SELECT lower(trim(text)) AS q, COUNT(*) AS n, MAX(asked_at) AS last FROM questions"
-            " WHERE answered = 0 AND asked_at >= ? GROUP BY lower(trim(text))"
+            " WHERE kind = 'question' AND answered = 0 AND asked_at >= ? GROUP BY lower(trim(text))"
             " ORDER BY n DESC, last DESC LIMIT ?", (week_ago, top))
         return Stats(today=int(today_n), week=int(week_n),
                      declined_share=int(declined) / int(week_n) if week_n else 0.0,

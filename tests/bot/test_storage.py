@@ -39,6 +39,23 @@ def test_questions_and_their_passages_are_journalled(storage):
     assert record.answered and storage.question(question_id + 1000) is None
 
 
+def test_delivery_is_pending_until_recorded_then_delivered_or_failed(storage):
+    sent, lost = ask(storage, "đã gửi", True, NOW), ask(storage, "bị mất", True, NOW)
+    assert storage.question(sent).delivery == "pending"
+    storage.record_delivery(sent, True)
+    storage.record_delivery(lost, False)
+    assert storage.question(sent).delivery == "delivered" and storage.question(lost).delivery == "failed"
+
+
+def test_handout_topics_are_journalled_but_not_counted_as_questions(storage):
+    ask(storage, "Bình đẳng giới là gì?", True, NOW)
+    storage.record_question(user_id=1, chat_id=1, chat_type="private", text="nấu phở", kind="handout",
+                            answered=False, reason="nothing found", latency_ms=9.0, passage_ids=[],
+                            scores=[], at=NOW)
+    stats = storage.stats(NOW)
+    assert stats.today == 1 and stats.top_unanswered == []
+
+
 def test_question_text_is_stored_verbatim_never_run_as_sql(storage):
     text = "x'); DROP TABLE questions; -- ? %s %(a)s"
     question_id = ask(storage, text, False, NOW)

@@ -11,6 +11,7 @@ import pytest
 from telegram import Update
 
 from bot.app import build_application
+from bot.delivery import RetryingDelivery, RetryPolicy
 from bot.holder import SearcherHolder
 from bot.settings import Settings
 from bot.storage import Storage, open_storage
@@ -96,10 +97,12 @@ def searcher(index_dir):
 class BotUnderTest:
     """The real Application, started without a poller; updates go in through `feed`."""
 
-    def __init__(self, api: FakeBotApi, settings: Settings, holder: SearcherHolder, journal: Storage) -> None:
+    def __init__(self, api: FakeBotApi, settings: Settings, holder: SearcherHolder, journal: Storage,
+                 delivery: RetryingDelivery) -> None:
         self.api, self.settings, self.holder, self.journal = api, settings, holder, journal
         self.errors: list[BaseException] = []
-        self.app = build_application(settings, holder, journal, updater=False)
+        self.delivery = delivery
+        self.app = build_application(settings, holder, journal, updater=False, delivery=delivery)
 
         async def record_error(update: object, context) -> None:
             self.errors.append(context.error)
@@ -116,7 +119,12 @@ class BotUnderTest:
         await self.app.shutdown()
 
     async def feed(self, update: dict) -> None:
+        """Handle one update to the end (one at a time, for scenarios that read replies in order)."""
         await self.app.process_update(Update.de_json(update, self.app.bot))
+
+    async def put(self, update: dict) -> None:
+        """Queue an update the way the poller does: handled concurrently with the others."""
+        await self.app.update_queue.put(Update.de_json(update, self.app.bot))
 
     def texts(self) -> list[str]:
         return self.api.texts()
@@ -131,13 +139,16 @@ def run_bot(fake_api, searcher, index_dir, docs_dir, tmp_path):
     def run(scenario: Scenario, **settings_overrides: object) -> BotUnderTest:
         fake_api.reset()
         holder = settings_overrides.pop("holder", None) or SearcherHolder(searcher)
+        # Short backoffs keep fault tests fast; retry_after from the fake API is honoured as given.
+        delivery = settings_overrides.pop("delivery", None) or RetryingDelivery(
+            RetryPolicy(max_attempts=4, first_backoff_s=0.05, max_backoff_s=0.2))
         values = dict(token=TOKEN, index_dir=index_dir, docs_dir=docs_dir,
                       journal_path=tmp_path / "journal.sqlite3", admin_ids=frozenset({ADMIN_ID}),
                       api_base_url=fake_api.base_url)
         values.update(settings_overrides)
         settings = Settings(**values)
         journal = open_storage(settings.database)
-        bot = BotUnderTest(fake_api, settings, holder, journal)
+        bot = BotUnderTest(fake_api, settings, holder, journal, delivery)
 
         async def main() -> None:
             async with bot:

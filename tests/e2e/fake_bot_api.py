@@ -2,6 +2,11 @@
 
 Runs a stdlib ThreadingHTTPServer in a daemon thread. Updates put in `queue_update` are handed
 out by getUpdates (long-polled for up to a second, so an idle poller does not spin).
+
+Faults as Telegram and networks produce them can be queued per method with `inject`: "429"
+(Too Many Requests with retry_after), "500", "drop" (the connection closes without a response).
+A faulted call is not recorded in `calls`: as far as the user is concerned it never arrived.
+Requests with another token than TOKEN get 401 Unauthorized, as Telegram answers a revoked token.
 """
 
 from __future__ import annotations
@@ -45,6 +50,9 @@ class FakeBotApi:
         self._updates: list[dict] = []
         self._lock = threading.Condition()
         self._message_ids = itertools.count(1000)
+        self._faults: dict[str, list[str]] = {}
+        self.faults_served: list[tuple[str, str]] = []  # (method, fault) in the order served
+        self.files: dict[str, bytes] = {}  # file_id -> content, served by getFile and /file/
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -68,8 +76,25 @@ class FakeBotApi:
             self._updates.append(update)
             self._lock.notify_all()
 
+    def inject(self, method: str, *faults: str) -> None:
+        """The next calls of `method` fail as listed: "429" or "429:<seconds>", "500", "drop"."""
+        with self._lock:
+            self._faults.setdefault(method, []).extend(faults)
+
+    def _next_fault(self, method: str) -> str | None:
+        with self._lock:
+            queued = self._faults.get(method)
+            if not queued:
+                return None
+            fault = queued.pop(0)
+            self.faults_served.append((method, fault))
+            return fault
+
     def reset(self) -> None:
         with self._lock:
+            self._faults.clear()
+            self.faults_served.clear()
+            self.files.clear()
             self.calls.clear()
             self.paths.clear()
             self.delivered_at.clear()
@@ -118,7 +143,7 @@ class FakeBotApi:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
             while not self._updates and time.monotonic() < deadline:
                 self._lock.wait(deadline - time.monotonic())
-            handed = list(self._updates)
+            handed = self._updates[:int(params.get("limit") or 100)]  # Telegram's cap per call
             now = time.monotonic()
             for update in handed:
                 self.delivered_at.setdefault(update["update_id"], now)
@@ -137,14 +162,30 @@ class FakeBotApi:
                 api.paths.append(self.path)
                 method = self.path.rsplit("/", 1)[-1]
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path.startswith(f"/file/bot{TOKEN}/"):
+                    return self._reply(200, api.files.get(method, b""), "application/octet-stream")
+                if not self.path.startswith(f"/bot{TOKEN}/"):
+                    return self._reply(401, _error(401, "Unauthorized"))
                 params = _decode(self.headers.get("Content-Type", ""), body)
+                fault = api._next_fault(method)
+                if fault == "drop":
+                    self.close_connection = True
+                    return None
+                if fault is not None:
+                    code, _, seconds = fault.partition(":")
+                    if code == "429":
+                        return self._reply(429, _error(429, f"Too Many Requests: retry after {seconds or 1}",
+                                                       {"retry_after": int(seconds or 1)}))
+                    return self._reply(int(code), _error(int(code), "Internal Server Error"))
                 if method != "getUpdates":
                     api._record(method, params)
                 result = api._answer(method, params)
-                payload = json.dumps({"ok": True, "result": result}).encode()
+                self._reply(200, json.dumps({"ok": True, "result": result}).encode())
+
+            def _reply(self, status: int, payload: bytes, content_type: str = "application/json") -> None:
                 try:
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_response(status)
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
@@ -157,6 +198,13 @@ class FakeBotApi:
                 pass
 
         return Handler
+
+
+def _error(code: int, description: str, parameters: dict | None = None) -> bytes:
+    body: dict = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return json.dumps(body).encode()
 
 
 def _decode(content_type: str, body: bytes) -> dict:

@@ -139,3 +139,20 @@ def test_binhdang_bot_in_webhook_mode_answers_a_posted_update_and_refuses_forged
     finally:
         log_text = stop(process, api)
     assert TOKEN not in log_text
+
+
+def test_a_rejected_token_is_one_plain_line_and_never_printed(corpus_index, tmp_path):
+    api = FakeBotApi().start()
+    wrong = "7000001:REVOKED-token-abcdefghijklmnop"
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": wrong, "HF_HUB_OFFLINE": "1",
+           "BINHDANG_JOURNAL": str(tmp_path / "journal.sqlite3")}
+    try:
+        done = subprocess.run(
+            [binhdang_executable(), "bot", "--api-base-url", api.base_url, "--index", str(corpus_index)],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=STARTUP_TIMEOUT_S)
+    finally:
+        api.stop()
+    output = done.stdout + done.stderr
+    assert done.returncode == 2
+    assert "Telegram rejected the bot token (401 Unauthorized)" in done.stderr.splitlines()[-1]
+    assert wrong not in output and wrong.split(":")[1] not in output

@@ -1,0 +1,83 @@
+"""Worker pool admission and the batching of question embeddings across search threads."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from bot.batching import BatchingEncoder
+from bot.workers import Busy, WorkPool
+
+
+class CountingEncoder:
+    """An encoder whose vector for a text is its length; records the size of every call."""
+
+    name = "counting"
+
+    def __init__(self, delay: float = 0.05) -> None:
+        self.calls: list[int] = []
+        self.delay = delay
+
+    def encode_queries(self, texts):
+        self.calls.append(len(texts))
+        time.sleep(self.delay)  # a forward pass takes a while; questions pile up meanwhile
+        if any(text == "boom" for text in texts):
+            raise RuntimeError("model failed")
+        return np.array([[float(len(text))] for text in texts], dtype=np.float32)
+
+
+def test_questions_waiting_while_the_model_is_busy_are_embedded_in_one_pass():
+    inner = CountingEncoder()
+    encoder = BatchingEncoder(inner, max_batch=32)
+    texts = [f"câu hỏi {'x' * n}" for n in range(12)]
+    results: dict[str, np.ndarray] = {}
+
+    def ask(text: str) -> None:
+        results[text] = encoder.encode_queries([text])
+
+    threads = [threading.Thread(target=ask, args=(text,)) for text in texts]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.002)
+    for thread in threads:
+        thread.join()
+    assert all(results[text][0, 0] == len(text) for text in texts), "each thread gets its own row"
+    assert sum(inner.calls) == 12 and len(inner.calls) < 12, inner.calls
+    assert encoder.name == "counting"
+
+
+def test_a_question_alone_is_embedded_at_once_and_batches_respect_the_maximum():
+    inner = CountingEncoder(delay=0.0)
+    encoder = BatchingEncoder(inner, max_batch=2)
+    assert encoder.encode_queries(["một", "hai"]).shape == (2, 1)
+    assert inner.calls == [2]
+
+
+def test_a_failed_pass_fails_every_question_in_it_and_the_next_pass_works():
+    encoder = BatchingEncoder(CountingEncoder(delay=0.0))
+    with pytest.raises(RuntimeError):
+        encoder.encode_queries(["boom"])
+    assert encoder.encode_queries(["sau đó"])[0, 0] == len("sau đó")
+
+
+def test_pool_refuses_at_once_beyond_its_bound_and_admits_again_when_jobs_finish():
+    pool = WorkPool("test", workers=1, max_in_flight=2)
+    release = threading.Event()
+
+    async def main() -> list[object]:
+        first = asyncio.ensure_future(pool.run(release.wait, 5))
+        second = asyncio.ensure_future(pool.run(release.wait, 5))
+        await asyncio.sleep(0.05)
+        with pytest.raises(Busy):
+            await pool.run(time.sleep, 0)
+        release.set()
+        done = await asyncio.gather(first, second)
+        return [*done, await pool.run(len, "sau")]
+
+    assert asyncio.run(main()) == [True, True, 3]
+    assert pool.refused == 1 and pool.peak_in_flight == 2 and pool.in_flight == 0
+    pool.shutdown()

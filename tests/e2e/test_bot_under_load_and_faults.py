@@ -1,0 +1,162 @@
+"""The bot under real use: many people at once, a flaky Bot API, edited messages."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import statistics
+import time
+
+from bot import messages
+from bot.holder import SearcherHolder
+from tg_updates import message
+
+LAW_CITATION = "Luật Bình đẳng giới 73/2006/QH11"
+QUESTIONS = (
+    "Bình đẳng giới là gì?",
+    "Các nguyên tắc cơ bản về bình đẳng giới",
+    "Tháng hành động vì bình đẳng giới diễn ra khi nào?",
+    "Giới tính là gì?",
+)
+
+
+async def wait_for_texts(bot, count: int, timeout: float = 20.0) -> list[str]:
+    deadline = time.monotonic() + timeout
+    while len(bot.texts()) < count:
+        assert time.monotonic() < deadline, f"{len(bot.texts())} of {count} replies after {timeout}s"
+        await asyncio.sleep(0.02)
+    return bot.texts()
+
+
+# ---- many people at once ---------------------------------------------------------------------
+
+def test_fifty_users_asking_four_questions_each_within_two_seconds_are_each_answered_once(run_bot):
+    users = [5000 + n for n in range(50)]
+    asked_at: dict[int, list[float]] = {uid: [] for uid in users}
+
+    async def scenario(bot):
+        # 200 questions spread over two seconds, in rounds: every user asks, then again.
+        for round_ in range(4):
+            for uid in users:
+                await bot.put(message(QUESTIONS[(uid + round_) % 4], user_id=uid))
+                asked_at[uid].append(time.monotonic())
+                await asyncio.sleep(2.0 / 200)
+        await wait_for_texts(bot, 200)
+        await asyncio.sleep(0.3)  # nothing more arrives
+        records = [bot.journal.question(n) for n in range(1, 201)]
+        assert all(r is not None and r.answered and r.delivery == "delivered" for r in records)
+
+    bot = run_bot(scenario)
+    answers = bot.api.sent("sendMessage")
+    assert len(answers) == 200
+    waits = []
+    for uid in users:
+        mine = sorted(call.at for call in answers if int(call.params["chat_id"]) == uid)
+        assert len(mine) == 4, f"user {uid} got {len(mine)} replies"
+        waits += [answered - asked for answered, asked in zip(mine, asked_at[uid])]
+    assert all(call.params["text"].startswith(messages.ANSWER_HEADER) for call in answers)
+    p95 = statistics.quantiles(waits, n=20)[-1]
+    print(f"50 users x 4 questions over 2 s: median wait {statistics.median(waits) * 1000:.0f} ms, "
+          f"p95 {p95 * 1000:.0f} ms, peak in flight {bot.app.bot_data['services'].searches.peak_in_flight}")
+    assert p95 <= 2.0
+
+
+class SlowSearcher:
+    """The real searcher, taking `delay` seconds longer: a search pool that is full for a while."""
+
+    def __init__(self, searcher, delay: float) -> None:
+        self._searcher, self._delay = searcher, delay
+        self.sources, self.manifest = searcher.sources, searcher.manifest
+
+    def search(self, question, k=5):
+        time.sleep(self._delay)
+        return self._searcher.search(question, k)
+
+    def __getattr__(self, name):
+        return getattr(self._searcher, name)
+
+
+def test_at_the_bound_users_are_told_the_bot_is_busy_instead_of_waiting(run_bot, searcher):
+    async def scenario(bot):
+        for n in range(5):
+            await bot.put(message("Bình đẳng giới là gì?", user_id=6000 + n))
+        await wait_for_texts(bot, 5)
+        await bot.feed(message("Bình đẳng giới là gì?", user_id=6000))  # the rush is over
+
+    bot = run_bot(scenario, holder=SearcherHolder(SlowSearcher(searcher, 0.4)),
+                  max_in_flight=2, search_workers=1)
+    texts = bot.texts()
+    assert sorted(texts[:5]).count(messages.BUSY) == 3
+    assert "đang bận" in messages.BUSY and "thử lại sau ít giây" in messages.BUSY
+    assert LAW_CITATION in texts[5]
+    # The busy replies went out at once, not after the searches.
+    busy_at = [c.at for c in bot.api.sent("sendMessage")[:5] if c.params["text"] == messages.BUSY]
+    answered_at = [c.at for c in bot.api.sent("sendMessage")[:5] if c.params["text"] != messages.BUSY]
+    assert max(busy_at) < min(answered_at)
+
+
+# ---- a flaky Bot API -------------------------------------------------------------------------
+
+def test_answer_honours_retry_after_on_429_and_arrives_once(run_bot):
+    async def scenario(bot):
+        bot.api.inject("sendMessage", "429:1")
+        started = time.monotonic()
+        await bot.feed(message("Bình đẳng giới là gì?"))
+        assert time.monotonic() - started >= 1.0, "waited the retry_after Telegram gave"
+        assert bot.journal.question(1).delivery == "delivered"
+
+    bot = run_bot(scenario)
+    (answer,) = bot.api.sent("sendMessage")
+    assert LAW_CITATION in answer.params["text"]
+    assert bot.api.faults_served == [("sendMessage", "429:1")]
+
+
+def test_answer_survives_a_500_and_a_dropped_connection_and_arrives_once(run_bot):
+    async def scenario(bot):
+        bot.api.inject("sendMessage", "500", "drop", "500")
+        await bot.feed(message("Bình đẳng giới là gì?"))
+        assert bot.journal.question(1).delivery == "delivered"
+
+    bot = run_bot(scenario)
+    (answer,) = bot.api.sent("sendMessage")
+    assert LAW_CITATION in answer.params["text"]
+    assert bot.delivery.retries == 3 and bot.delivery.gave_up == 0
+
+
+def test_an_answer_that_never_arrives_is_journalled_as_failed_with_a_log_line(run_bot, caplog):
+    async def scenario(bot):
+        bot.api.inject("sendMessage", *["500"] * 4)  # as many as the test policy's attempts
+        with caplog.at_level(logging.INFO):
+            await bot.feed(message("Bình đẳng giới là gì?"))
+        record = bot.journal.question(1)
+        assert record.answered and record.delivery == "failed"
+
+    bot = run_bot(scenario)
+    assert bot.api.sent("sendMessage") == []
+    assert "giving up on sendMessage after 4 attempt(s)" in caplog.text
+
+
+def test_a_slow_answer_shows_typing_and_a_failed_chat_action_does_not_cost_the_answer(run_bot, searcher):
+    async def scenario(bot):
+        await bot.feed(message("Bình đẳng giới là gì?"))
+        bot.api.inject("sendChatAction", *["500"] * 4)
+        await bot.feed(message("Giới tính là gì?"))
+
+    bot = run_bot(scenario, holder=SearcherHolder(SlowSearcher(searcher, 0.8)))
+    first, second = bot.texts()
+    assert LAW_CITATION in first and LAW_CITATION in second
+    assert [c.params["action"] for c in bot.api.sent("sendChatAction")] == ["typing"]
+
+
+def test_an_edited_question_is_not_answered_a_second_time(run_bot):
+    async def scenario(bot):
+        original = message("/hoi Bình đẳng giới là gì?")
+        await bot.feed(original)
+        for kind in ("/hoi Bình đẳng giới là gì ạ?", "Bình đẳng giới là gì ạ?"):
+            edited = {**original["message"], "text": kind, "edit_date": int(time.time())}
+            edited["entities"] = [{"type": "bot_command", "offset": 0, "length": 4}] if kind.startswith("/") else []
+            await bot.feed({"update_id": original["update_id"] + 1000 + len(kind), "edited_message": edited})
+
+    bot = run_bot(scenario)
+    assert len(bot.texts()) == 1 and LAW_CITATION in bot.texts()[0]
+
