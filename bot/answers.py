@@ -6,23 +6,26 @@ decides (validation, rate limit, search, journal, layout) happens here, never in
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import formatting, messages
+from bot import formatting, messages, reading
+from bot.callbacks import CallbackSigner
 from bot.holder import SearcherHolder
 from bot.ratelimit import StoredRateLimiter
 from bot.settings import Settings
 from bot.storage import QuestionRecord, Storage
 from bot.workers import Busy, WorkPool
 from index.errors import EmptyQuestion
-from index.normalise import matching_terms, strip_diacritics
+from index.normalise import strip_diacritics
 from index.types import Hit, SearchResult
 from knowledge import doctypes, levels
 from knowledge.dates import format_date
@@ -93,6 +96,7 @@ class Services:
     holder: SearcherHolder
     journal: Storage
     limiter: StoredRateLimiter
+    signer: CallbackSigner  # every button payload is signed for the user and chat it is sent to
     searches: WorkPool  # every search runs here, never on the event loop
     handouts: WorkPool  # /tailieu: seconds of work each, so a pool of its own
 
@@ -131,7 +135,8 @@ class Services:
                  len(hits), result.latency_ms)
         if not hits:
             return Reply(as_messages(messages.NOT_FOUND), question_id)
-        buttons = answer_buttons(question_id, hits[0].passage, 0, more=len(hits) > PER_PAGE, feedback=True)
+        buttons = answer_buttons(question_id, hits[0].passage, 0, more=len(hits) > PER_PAGE, feedback=True,
+                                 sign=self.signing_for(user_id, chat_id))
         return Reply(as_messages(html, buttons), question_id)
 
     def delivered(self, question_id: int | None, delivered: bool) -> None:
@@ -139,17 +144,29 @@ class Services:
         if question_id is not None:
             self.journal.record_delivery(question_id, delivered)
 
-    def _page(self, question_id: int, question: str, hits: list[Hit], start: int) -> list[Outgoing]:
+    def signing_for(self, user_id: int | None, chat_id: int | None) -> Callable[[str], str]:
+        """Signs button payloads so that only `user_id`, in `chat_id`, can press them."""
+        return functools.partial(self.signer.sign, user_id=user_id, chat_id=chat_id)
+
+    def _page(self, question_id: int, question: str, hits: list[Hit], start: int,
+              sign: Callable[[str], str]) -> list[Outgoing]:
         buttons = answer_buttons(question_id, hits[start].passage, start,
-                                 more=len(hits) > start + PER_PAGE, feedback=start == 0)
+                                 more=len(hits) > start + PER_PAGE, feedback=start == 0, sign=sign)
         return as_messages(page_html(question, hits, start), buttons)
 
     # ---- buttons -------------------------------------------------------------------------
 
     async def press(self, data: str, *, user_id: int | None, chat_id: int | None,
                     chat_type: str) -> ButtonReply:
-        """Act on a button's callback data (see `_page` and `welcome` for the payloads)."""
-        kind, _, rest = data.partition(":")
+        """Act on a button's callback data (see `_page` and `welcome` for the payloads).
+
+        Only data this bot signed for this user in this chat is acted on (`bot.callbacks`)."""
+        payload = self.signer.verify(data, user_id=user_id, chat_id=chat_id)
+        if payload is None:
+            log.info("refused a button press by user %s in chat %s: data not signed for them", user_id, chat_id)
+            return ButtonReply(toast=messages.NOT_YOUR_BUTTON)
+        sign = self.signing_for(user_id, chat_id)
+        kind, _, rest = payload.partition(":")
         if kind == "x":
             index = int(rest) if rest.isdigit() else -1
             if not 0 <= index < len(messages.EXAMPLE_QUESTIONS):
@@ -167,10 +184,10 @@ class Services:
         if kind == "v" and argument in (1, -1) and user_id is not None:
             self.journal.record_feedback(question_id, user_id, argument)
             return ButtonReply(toast=messages.THANKS_FEEDBACK,
-                               new_buttons=self._voted_buttons(record, argument))
+                               new_buttons=self._voted_buttons(record, argument, sign))
         try:
             if kind == "m":
-                return ButtonReply(messages=self._more(record, argument))
+                return ButtonReply(messages=self._more(record, argument, sign))
             if kind == "f":
                 return ButtonReply(messages=self._full_text(record.passage_ids[argument]))
         except (KeyError, IndexError):
@@ -178,7 +195,7 @@ class Services:
             return ButtonReply(toast=messages.STALE_BUTTON)
         return ButtonReply(toast=messages.STALE_BUTTON)
 
-    def _more(self, record: QuestionRecord, start: int) -> list[Outgoing]:
+    def _more(self, record: QuestionRecord, start: int, sign: Callable[[str], str]) -> list[Outgoing]:
         if start >= len(record.passage_ids):
             return as_messages(messages.NO_MORE)
         searcher = self.holder.get()
@@ -186,37 +203,37 @@ class Services:
         for passage_id in record.passage_ids:
             passage = searcher.passage(passage_id)
             hits.append(Hit(passage, searcher.sources[passage.source_id], 0.0))
-        return self._page(record.id, record.text, hits, start=start)
+        return self._page(record.id, record.text, hits, start, sign)
 
-    def _voted_buttons(self, record: QuestionRecord, vote: int) -> InlineKeyboardMarkup | None:
+    def _voted_buttons(self, record: QuestionRecord, vote: int,
+                       sign: Callable[[str], str]) -> InlineKeyboardMarkup | None:
         """The answer's buttons with the chosen vote marked, so the user sees it was counted."""
         try:
             first = self.holder.get().passage(record.passage_ids[0])
         except (KeyError, IndexError):
             return None
         return answer_buttons(record.id, first, 0, more=len(record.passage_ids) > PER_PAGE,
-                              feedback=True, vote=vote)
+                              feedback=True, vote=vote, sign=sign)
 
     def _full_text(self, passage_id: str) -> list[Outgoing]:
         searcher = self.holder.get()
-        passages = searcher.section_passages(passage_id)
-        first = passages[0]
-        source = searcher.sources[first.source_id]
-        label = first.section or first.location
-        blocks = [messages.FULL_TEXT_HEADER.format(label=formatting.escape(label)),
+        anchor = searcher.passage(passage_id)
+        section = cited_section(anchor)
+        passages = [p for p in searcher.section_passages(passage_id) if in_section(p, section)] or [anchor]
+        source = searcher.sources[anchor.source_id]
+        blocks = [messages.FULL_TEXT_HEADER.format(label=formatting.escape(section)),
                   formatting.escape(join_section(passages)),
-                  messages.citation(section_citation(first))]
-        if reader_note(source):
-            blocks.append(messages.currency_note(reader_note(source)))
+                  messages.citation(section_citation(anchor, section)), *source_notes(source)]
         return as_messages("\n\n".join(blocks))
 
     # ---- information ---------------------------------------------------------------------
 
-    def welcome(self) -> list[Outgoing]:
-        """The /start text with the example questions as buttons."""
+    def welcome(self, *, user_id: int | None, chat_id: int | None) -> list[Outgoing]:
+        """The /start text with the example questions as buttons (for this user in this chat)."""
         sources = list(self.holder.get().sources.values())
         newest = max((s.issued for s in sources if s.issued), default="")
-        buttons = InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=f"x:{i}")]
+        sign = self.signing_for(user_id, chat_id)
+        buttons = InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=sign(f"x:{i}"))]
                                         for i, text in enumerate(messages.EXAMPLE_QUESTIONS)])
         return as_messages(messages.welcome(len(sources), format_date(newest)), buttons)
 
@@ -305,27 +322,38 @@ def _search_and_lay_out(searcher, question: str) -> tuple[SearchResult, str]:
 
 def page_html(question: str, hits: list[Hit], start: int) -> str:
     """One page of an answer: the passages hits[start:start + PER_PAGE], the first in full on the
-    first page, each with its citation."""
+    first page, each with its citation and its document's standing."""
     shown = hits[start:start + PER_PAGE]
-    terms = matching_terms(question)
     blocks = [messages.ANSWER_HEADER if start == 0 else messages.MORE_PASSAGES_HEADER]
     for rank, hit in enumerate(shown):
         full = start == 0 and rank == 0
         if start == 0 and rank == 1:
             blocks.append(messages.MORE_PASSAGES_HEADER)
-        blocks.append(passage_block(hit.passage, hit.source, terms, full=full))
+        blocks.append(passage_block(hit.passage, hit.source, question, full=full))
     return "\n\n".join(blocks)
 
 
-def passage_block(passage: Passage, source: Source, terms: set[str], *, full: bool) -> str:
-    """One quoted passage in HTML: the text (shortened unless `full`) with the relevant sentences
-    in bold, then its citation and, where the source has one, its currency note."""
-    text = passage.text if full else formatting.shorten(passage.text)
-    body = formatting.highlight(text, formatting.relevant_spans(text, terms, matching_terms))
-    lines = [body, messages.citation(passage.citation or source.title)]
-    if reader_note(source):
-        lines.append(messages.currency_note(reader_note(source)))
+def passage_block(passage: Passage, source: Source, question: str, *, full: bool) -> str:
+    """One quoted passage in HTML: the text (unless `full`, a window around its answer) with the
+    sentence that answers in bold, its citation, and what a reader must know of the document's
+    standing (status, effective date, currency note)."""
+    spans = reading.answering_spans(passage.text, question)
+    text, spans = (passage.text, spans) if full else reading.window(passage.text, spans)
+    lines = [formatting.highlight(text, spans), messages.citation(passage.citation or source.title)]
+    lines += source_notes(source)
     return "\n".join(lines)
+
+
+def source_notes(source: Source) -> list[str]:
+    """The lines under a citation: the document's standing (its status in a reader's words, and
+    since when it applies), then the manifest's currency note."""
+    lines = []
+    standing = messages.standing(source.status, format_date(source.effective))
+    if standing:
+        lines.append(standing)
+    if source.note:
+        lines.append(messages.currency_note(source.note))
+    return lines
 
 
 def reader_note(source: Source) -> str:
@@ -337,56 +365,84 @@ def reader_note(source: Source) -> str:
 
 
 def answer_buttons(question_id: int, first: Passage, start: int, *, more: bool, feedback: bool,
-                   vote: int = 0) -> InlineKeyboardMarkup:
+                   sign: Callable[[str], str], vote: int = 0) -> InlineKeyboardMarkup:
     """Buttons under an answer page: "Xem thêm", "Toàn văn …" of its first passage, 👍/👎.
 
-    Payloads are "<kind>:<question id>:<number>", far below Telegram's 64 bytes; the passages
-    themselves are looked up in the journal, so no passage id has to fit in a button.
+    Payloads are "<kind>:<question id>:<number>", passed through `sign` (bot.callbacks) and still
+    within Telegram's 64 bytes; the passages themselves are looked up in the journal, so no
+    passage id has to fit in a button.
     """
-    top = [InlineKeyboardButton(full_text_label(first), callback_data=f"f:{question_id}:{start}")]
+    top = [InlineKeyboardButton(full_text_label(first), callback_data=sign(f"f:{question_id}:{start}"))]
     if more:
         top.insert(0, InlineKeyboardButton(messages.BUTTON_MORE,
-                                           callback_data=f"m:{question_id}:{start + PER_PAGE}"))
+                                           callback_data=sign(f"m:{question_id}:{start + PER_PAGE}")))
     rows = [top]
     if feedback:
         up, down = messages.BUTTON_UP, messages.BUTTON_DOWN
         rows.append([
             InlineKeyboardButton(messages.BUTTON_VOTED.format(vote=up) if vote > 0 else up,
-                                 callback_data=f"v:{question_id}:1"),
+                                 callback_data=sign(f"v:{question_id}:1")),
             InlineKeyboardButton(messages.BUTTON_VOTED.format(vote=down) if vote < 0 else down,
-                                 callback_data=f"v:{question_id}:-1"),
+                                 callback_data=sign(f"v:{question_id}:-1")),
         ])
     return InlineKeyboardMarkup(rows)
 
 
+# "mục II, điểm 2" of a location "mục II, điểm 2, tiết a–c" or "mục II, điểm 2.1–3": the top
+# section and the numbered part of it (knowledge.citation writes locations this way).
+_NUMBERED_PART = re.compile(r"^((?:mục|Mục|phần|Phần)\s+[IVXLC\d]+,\s+điểm\s+\d+)(?=$|[.,–\s-])")
+
+
+def cited_section(passage: Passage) -> str:
+    """What "Toàn văn" shows for a passage: its Điều for a law ('Điều 9' of 'Điều 9 khoản 1–5'), the
+    numbered part of a plan's section it stands in ('mục II, điểm 2' of 'mục II, điểm 2, tiết a–c':
+    not the whole 'mục II', which may run to pages), else its section."""
+    match = _NUMBERED_PART.match(passage.location)
+    if match:
+        return match.group(1)
+    return passage.section or passage.location
+
+
+def in_section(passage: Passage, section: str) -> bool:
+    """Whether `passage` stands in `section` ('mục II, điểm 2' holds 'mục II, điểm 2, tiết d' and
+    'mục II, điểm 2.1', not 'mục II, điểm 20')."""
+    if passage.section == section:
+        return True
+    return passage.location == section or passage.location.startswith((f"{section}.", f"{section},"))
+
+
 def full_text_label(passage: Passage) -> str:
-    """'Toàn văn Điều 5', 'Toàn văn mục II', or the generic label for a long or odd section key."""
-    section = passage.section
+    """'Toàn văn Điều 5', 'Toàn văn mục II, điểm 2', or the generic label for a long or odd section key."""
+    section = cited_section(passage)
     if section.startswith(("Điều", "mục", "Mục")) and len(section) <= 24:
         return messages.BUTTON_FULL.format(label=section)
     return messages.BUTTON_FULL_GENERIC
 
 
 def join_section(passages: list[Passage]) -> str:
-    """The passages of one Điều/section as one text, without repeating the heading lines that
-    each passage carries first."""
+    """The passages of one Điều/section as one text, each heading line once.
+
+    Each passage carries the chain of headings above it ("II. MỤC TIÊU…", "2. Tháng hành động",
+    "d) Các hoạt động chính"); the lines a passage opens with that the previous passage also
+    opened with are that shared chain, and are left out."""
     out: list[str] = []
-    seen_heads: set[str] = set()
+    previous: list[str] = []
     for passage in passages:
         lines = passage.text.split("\n")
-        while lines and lines[0] in seen_heads:
-            lines.pop(0)
-        seen_heads.update(passage.text.split("\n")[:2])
-        if lines:
-            out.append("\n".join(lines))
+        shared = 0
+        while shared < min(len(lines), len(previous)) and lines[shared] == previous[shared]:
+            shared += 1
+        previous = lines
+        if lines[shared:]:
+            out.append("\n".join(lines[shared:]))
     return "\n".join(out)
 
 
-def section_citation(passage: Passage) -> str:
-    """The passage's citation with its location widened to the whole section."""
+def section_citation(passage: Passage, section: str) -> str:
+    """The passage's citation with its location widened to `section`."""
     citation = passage.citation
-    if passage.location and passage.section and citation.endswith(passage.location):
-        return citation[: -len(passage.location)] + passage.section
+    if passage.location and section and citation.endswith(passage.location):
+        return citation[: -len(passage.location)] + section
     return citation
 
 

@@ -10,6 +10,7 @@ from telegram.request import BaseRequest
 
 from bot import handlers, messages
 from bot.answers import Services
+from bot.callbacks import CallbackSigner
 from bot.delivery import RetryingDelivery
 from bot.holder import SearcherHolder
 from bot.ratelimit import StoredRateLimiter
@@ -55,6 +56,7 @@ def build_application(settings: Settings, holder: SearcherHolder, journal: Stora
     application.bot_data["services"] = Services(
         settings=settings, holder=holder, journal=journal,
         limiter=limiter or StoredRateLimiter(journal, settings.rate_limit, settings.rate_window_s),
+        signer=CallbackSigner.for_token(settings.token),
         searches=WorkPool("search", settings.search_workers, settings.max_in_flight),
         handouts=WorkPool("handout", 1, 2))
 

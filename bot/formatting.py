@@ -1,4 +1,6 @@
-"""Pure text work for replies: escaping, bolding the relevant sentences, splitting to Telegram's limit.
+"""Pure text work for replies: escaping, bolding given spans, splitting to Telegram's limit.
+
+Which sentences to bold and how much of a passage to show is `bot.reading`'s business.
 
 Nothing here talks to Telegram or to the index; it turns passages and strings into HTML chunks.
 """
@@ -6,49 +8,15 @@ Nothing here talks to Telegram or to the index; it turns passages and strings in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from html import escape as _escape
 
-from knowledge.sentences import sentence_spans
-
 TELEGRAM_LIMIT = 4096
-SHORT_PASSAGE_CHARS = 600  # the passages after the best one are cut to this, at a word boundary
-MAX_BOLD_SENTENCES = 2
 
 
 def escape(text: str) -> str:
     """Escape user or document text for Telegram HTML (only <, > and & are special there)."""
     return _escape(text, quote=False)
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences of `text` (knowledge.sentences: the one splitter;
-    each khoản/điểm line is a unit of its own, its numbering kept with it)."""
-    return sentence_spans(text)
-
-
-def relevant_spans(text: str, question_terms: set[str],
-                   terms_of: Callable[[str], set[str]]) -> list[tuple[int, int]]:
-    """The sentence(s) of `text` sharing the most terms with the question, best first.
-
-    A heading line alone ("Điều 5. Giải thích từ ngữ") is never chosen when the body matches,
-    because the user wants the rule, not its title.
-    """
-    if not question_terms:
-        return []
-    sentences = split_sentences(text)
-    scored = []
-    for index, (start, end) in enumerate(sentences):
-        overlap = len(terms_of(text[start:end]) & question_terms)
-        if overlap:
-            # Heading lines lose ties against body sentences.
-            scored.append((overlap, index > 0, -index, (start, end)))
-    if not scored:
-        return []
-    scored.sort(reverse=True)
-    best = scored[0][0]
-    chosen = [span for overlap, _, _, span in scored if overlap == best]
-    return sorted(chosen[:MAX_BOLD_SENTENCES])
 
 
 def highlight(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -61,15 +29,6 @@ def highlight(text: str, spans: Iterable[tuple[int, int]]) -> str:
         position = end
     out.append(escape(text[position:]))
     return "".join(out)
-
-
-def shorten(text: str, limit: int = SHORT_PASSAGE_CHARS) -> str:
-    """`text` cut to at most `limit` characters at a word boundary, with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    cut = cut if cut > limit // 2 else limit
-    return text[:cut].rstrip(" ,;:") + " …"
 
 
 # ---- splitting -----------------------------------------------------------------------------

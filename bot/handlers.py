@@ -131,7 +131,9 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: the welcome with example questions."""
-    await send(update.effective_message, services(context).welcome())
+    chat, user = update.effective_chat, update.effective_user
+    await send(update.effective_message, services(context).welcome(
+        user_id=user.id if user else None, chat_id=chat.id if chat else None))
 
 
 async def help_(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

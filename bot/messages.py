@@ -81,6 +81,26 @@ def citation(text: str) -> str:
     return f"📄 <i>{_e(text)}</i>"
 
 
+def standing_text(status: str, effective: str) -> str:
+    """Whether the document holds now (the manifest's status, knowledge.levels.STATUSES; the words
+    of STATUS_NOTES for any status but in force) and since when, as plain text (for `binhdang ask`
+    too); '' when neither is known."""
+    status = (status or "").strip().lower()
+    since = f" từ ngày {effective}" if effective else ""
+    if status == "in-force":
+        return f"Đang có hiệu lực{since}"
+    if status in STATUS_NOTES:
+        applies = f"Có hiệu lực{since}. " if since and status != "historical" else ""
+        return applies + STATUS_NOTES[status]
+    return f"Có hiệu lực{since}" if since else ""
+
+
+def standing(status: str, effective: str) -> str:
+    """The line under a citation in the bot: `standing_text` in italics, '' when unknown."""
+    text = standing_text(status, effective)
+    return f"⚖️ <i>{_e(text)}</i>" if text else ""
+
+
 def currency_note(note: str) -> str:
     """A document's currency warning, shown under its citation."""
     return f"⚠️ <i>{_e(note)}</i>"
@@ -113,6 +133,7 @@ BUTTON_UP = "👍"
 BUTTON_DOWN = "👎"
 BUTTON_VOTED = "✓ {vote}"
 THANKS_FEEDBACK = "Cảm ơn anh/chị đã góp ý!"
+NOT_YOUR_BUTTON = "Nút này không dành cho anh/chị. Anh/chị vui lòng tự đặt câu hỏi để có nút của mình."
 STALE_BUTTON = "Tài liệu đã được cập nhật; anh/chị vui lòng hỏi lại."
 
 HANDOUT_USAGE = (

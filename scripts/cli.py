@@ -46,14 +46,25 @@ def result_to_json(result: SearchResult) -> dict:
     }
 
 
-def format_result(result: SearchResult) -> str:
-    """A readable answer for the terminal: each passage under its citation."""
+def format_result(result: SearchResult, debug: bool = False) -> str:
+    """A readable answer for the terminal: each passage under its citation and its document's
+    standing and currency note. Ranking scores only with `debug`: readers must not take a score
+    for a legal "điểm"."""
+    from bot.messages import standing_text
+    from knowledge.dates import format_date
+
     if result.abstained:
         return messages.NOT_FOUND
-    return "\n\n".join(
-        messages.HIT.format(rank=rank, citation=hit.passage.citation, score=hit.score, text=hit.passage.text)
-        for rank, hit in enumerate(result.hits, start=1)
-    )
+    blocks = []
+    for rank, hit in enumerate(result.hits, start=1):
+        head = messages.HIT.format(rank=rank, citation=hit.passage.citation)
+        if debug:
+            head += messages.HIT_SCORE.format(score=hit.score)
+        source = hit.source
+        notes = [f"⚖️ {line}" for line in [standing_text(source.status, format_date(source.effective))] if line]
+        notes += [f"⚠️ {source.note}"] if source.note else []
+        blocks.append("\n".join([head, *notes, hit.passage.text]))
+    return "\n\n".join(blocks)
 
 
 def _questions(args: argparse.Namespace) -> Iterable[str]:
@@ -108,7 +119,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(result_to_json(result), ensure_ascii=False), flush=True)
         else:
-            print(format_result(result))
+            print(format_result(result, debug=args.debug))
             print(flush=True)
     if not asked:
         print(messages.NO_QUESTION_ON_STDIN, file=sys.stderr)
@@ -387,6 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_index_option(ask)
     ask.add_argument("-k", type=int, default=5, help=messages.HELP["k"])
     ask.add_argument("--json", action="store_true", help=messages.HELP["json"])
+    ask.add_argument("--debug", action="store_true", help=messages.HELP["debug"])
     ask.add_argument("--mode", choices=["fused", "lexical", "dense"], default=None, help=messages.HELP["mode"])
     ask.set_defaults(handler=cmd_ask)
 

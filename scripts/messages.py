@@ -23,7 +23,9 @@ BAD_DOCUMENT_LIMIT = "giới hạn kích thước tài liệu phải là một s
 # ---------------------------------------------------------------- ask
 
 NOT_FOUND = "Không tìm thấy nội dung phù hợp trong tài liệu hiện có."
-HIT = "[{rank}] {citation}  (điểm {score:.2f})\n{text}"
+HIT = "[{rank}] {citation}"
+# Only with `ask --debug`: "điểm" is a legal term (điểm a khoản 1), so a score is never called that.
+HIT_SCORE = "  (độ khớp {score:.3f})"
 
 # ---------------------------------------------------------------- index build
 
@@ -116,6 +118,7 @@ HELP = {
     "question": "câu hỏi (tiếng Việt, có hoặc không dấu)",
     "k": "số đoạn trả về (mặc định 5)",
     "json": "mỗi câu hỏi một đối tượng JSON trên một dòng",
+    "debug": "in kèm độ khớp của từng đoạn (cho quản trị viên khi chỉnh tìm kiếm)",
     "mode": "cách xếp hạng (mặc định: kết hợp, khi chỉ mục có vectơ)",
     "eval": "chấm điểm truy hồi trên bộ câu hỏi chuẩn (hit@1, hit@5, MRR@10, từ chối, độ trễ)",
     "gold": "tệp JSON-lines các câu hỏi chuẩn (xem ../shared/eval/README.md)",

@@ -6,8 +6,7 @@ import html.parser
 
 import pytest
 
-from bot.formatting import escape, highlight, relevant_spans, shorten, split_message
-from index.normalise import matching_terms
+from bot.formatting import escape, highlight, split_message
 
 ARTICLE = (
     "Điều 5. Giải thích từ ngữ\n"
@@ -45,33 +44,10 @@ def test_escape_leaves_no_tag_or_ampersand_from_the_text():
     assert escape('<b>x</b> & "y"') == '&lt;b&gt;x&lt;/b&gt; &amp; "y"'
 
 
-def test_the_sentence_answering_the_question_is_bold_and_numbering_stays_with_it():
-    spans = relevant_spans(ARTICLE, matching_terms("Bình đẳng giới là gì?"), matching_terms)
-    out = highlight(ARTICLE, spans)
-    assert "<b>3. Bình đẳng giới là việc nam, nữ có vị trí, vai trò ngang nhau.</b>" in out
-    assert out.count("<b>") == 1
-
-
-def test_question_without_diacritics_bolds_the_same_sentence():
-    with_marks = relevant_spans(ARTICLE, matching_terms("bình đẳng giới là gì"), matching_terms)
-    without = relevant_spans(ARTICLE, matching_terms("binh dang gioi la gi"), matching_terms)
-    assert with_marks == without
-
-
-def test_nothing_is_bold_when_no_sentence_shares_a_word():
-    assert relevant_spans(ARTICLE, matching_terms("thời tiết"), matching_terms) == []
-
-
 def test_highlight_escapes_document_html():
     text = "Dán <script>alert(1)</script> & treo băng rôn."
     out = highlight(text, [(0, len(text))])
     assert out == "<b>Dán &lt;script&gt;alert(1)&lt;/script&gt; &amp; treo băng rôn.</b>"
-
-
-def test_shorten_cuts_at_a_word_boundary():
-    text = "bình đẳng giới " * 100
-    short = shorten(text, 100)
-    assert len(short) <= 102 and short.endswith(" …") and short[:-2].split()[-1] in ("bình", "đẳng", "giới")
 
 
 def test_short_message_is_one_chunk():

@@ -17,5 +17,5 @@ def test_a_historical_plan_passage_shows_its_note():
     source = Source(id="kh", title="Kế hoạch năm 2020", doc_type="plan", status="historical")
     passage = Passage(id="kh#1", source_id="kh", ordinal=0, text="1. Tuyên truyền về bình đẳng giới.",
                       citation="Kế hoạch (Sở X, 2020), mục II, điểm 1")
-    block = passage_block(passage, source, set(), full=True)
+    block = passage_block(passage, source, "", full=True)
     assert "giai đoạn đã kết thúc" in block and "mục II, điểm 1" in block

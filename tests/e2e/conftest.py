@@ -25,11 +25,11 @@ SCENARIO_TIMEOUT_S = 30
 MANIFEST = {"sources": [
     {"id": "luat-mau", "file": "luat-mau.txt", "text_kind": "legal-text", "doc_type": "law",
      "title": "Luật Bình đẳng giới", "issuer": "Quốc hội", "number": "73/2006/QH11",
-     "issued": "2006-11-29"},
+     "issued": "2006-11-29", "effective": "2007-07-01", "status": "in-force"},
     {"id": "kh-mau", "file": "kh-mau.txt", "text_kind": "document", "doc_type": "plan",
      "title": "Kế hoạch <b>tháng hành động</b> & truyền thông", "issuer": "Sở <Thử> & Nghiệm",
      "number": "680/KH-SKHCN", "issued": "2024-05-31",
-     "note": "Kế hoạch năm 2024; kiểm tra kế hoạch năm mới trước khi áp dụng."},
+     "status": "historical", "note": "Kế hoạch năm 2024; kiểm tra kế hoạch năm mới trước khi áp dụng."},
 ]}
 
 LAW = """Chương I NHỮNG QUY ĐỊNH CHUNG

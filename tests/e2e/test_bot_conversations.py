@@ -12,7 +12,7 @@ from fake_bot_api import BOT_USERNAME
 from index.build import build_index
 from index.searcher import open_index
 from tg_updates import (ADMIN_ID, GROUP_ID, USER_ID, bot_message, callback, group_chat, mention,
-                        message)
+                        message, private_chat)
 
 LAW_CITATION = "Luật Bình đẳng giới 73/2006/QH11"
 
@@ -66,6 +66,7 @@ def test_private_question_is_answered_with_the_passage_in_bold_and_its_citation(
     text = answer.params["text"]
     assert "<b>3. Bình đẳng giới là việc nam, nữ có vị trí, vai trò ngang nhau" in text
     assert f"{LAW_CITATION} (Quốc hội, 29/11/2006), Điều 5" in text
+    assert "⚖️ <i>Đang có hiệu lực từ ngày 1/7/2007</i>" in text
     labels = [label for label, _ in buttons_of(answer)]
     assert "Toàn văn Điều 5" in labels and "👍" in labels and "👎" in labels
     assert all(len(data.encode()) <= 64 for _, data in buttons_of(answer))
@@ -100,6 +101,8 @@ def test_document_html_is_escaped_in_answers_and_sources(run_bot):
     assert "<script>" not in answer and "&lt;script&gt;alert(\"x\")&lt;/script&gt;" in answer
     assert "&lt;b&gt;không bạo lực&lt;/b&gt; &amp; dán" in answer
     assert "15/11" in visible_text(answer)
+    assert messages.STATUS_NOTES["historical"] in answer  # the plan's standing
+    assert "kiểm tra kế hoạch năm mới" in answer  # and its currency note
     assert "Kế hoạch &lt;b&gt;tháng hành động&lt;/b&gt; &amp; truyền thông" in sources
     assert "Sở &lt;Thử&gt; &amp; Nghiệm" in sources
     assert "kiểm tra kế hoạch năm mới" in sources and "31/5/2024" in sources
@@ -205,13 +208,36 @@ def test_feedback_is_stored_and_the_vote_shown(run_bot):
     assert "✓ 👍" in [text for text, _ in buttons_of(marked)]
 
 
-def test_stale_or_forged_button_gets_a_polite_toast(run_bot):
+def test_stale_button_gets_a_polite_toast(run_bot):
     async def scenario(bot):
-        await bot.feed(callback("m:424242:3"))
-        await bot.feed(callback("zz"))
+        signed = bot.app.bot_data["services"].signer.sign("m:424242:3", user_id=USER_ID, chat_id=USER_ID)
+        await bot.feed(callback(signed))
 
     bot = run_bot(scenario)
-    assert [c.params.get("text") for c in bot.api.sent("answerCallbackQuery")] == [messages.STALE_BUTTON] * 2
+    assert [c.params.get("text") for c in bot.api.sent("answerCallbackQuery")] == [messages.STALE_BUTTON]
+
+
+def test_forged_or_borrowed_buttons_change_nothing(run_bot):
+    other = 222
+
+    async def scenario(bot):
+        await bot.feed(message("Bình đẳng giới là gì?"))
+        (answer,) = bot.api.sent("sendMessage")
+        down = button_data(answer, "👎")
+        assert len(down.encode()) <= 64
+        await bot.feed(callback(down, user_id=other))  # another user's button, pressed in their chat
+        await bot.feed(callback(down, user_id=other, chat=private_chat(USER_ID)))  # even in the asker's chat
+        payload, _, mac = down.rpartition("~")
+        await bot.feed(callback(f"{payload.replace(':-1', ':1')}~{mac}"))  # a vote never offered
+        await bot.feed(callback("v:1:-1"))  # unsigned, as before signing existed
+        await bot.feed(callback("zz"))
+        await bot.feed(callback(button_data(answer, messages.BUTTON_MORE), user_id=other))
+        assert bot.journal.feedback(1) == {}
+
+    bot = run_bot(scenario)
+    toasts = [c.params.get("text") for c in bot.api.sent("answerCallbackQuery")]
+    assert toasts == [messages.NOT_YOUR_BUTTON] * 6
+    assert len(bot.api.sent("sendMessage")) == 1 and not bot.api.sent("editMessageReplyMarkup")
 
 
 # ---- bad input -------------------------------------------------------------------------------

@@ -32,6 +32,18 @@ def test_ask_json_reads_questions_from_stdin_one_object_per_line(lexical_index):
     assert second["abstained"] and second["passages"] == []
 
 
+def test_ask_shows_the_documents_standing_and_currency_note_and_no_score(lexical_index, capsys):
+    question = "Bộ nào chịu trách nhiệm quản lý nhà nước về bình đẳng giới trong phạm vi cả nước?"
+    assert main(["ask", "--index", str(lexical_index), "-k", "3", question]) == 0
+    out = capsys.readouterr().out
+    nd70 = out[out.index("Nghị định 70/2008/NĐ-CP"):]
+    assert nd70.splitlines()[1].startswith("⚖️ Có hiệu lực từ ngày 3/7/2008. Văn bản đã có quy định được sửa đổi")
+    assert "từ 01/3/2025 chức năng này thuộc Bộ Nội vụ" in nd70.splitlines()[2]
+    assert "(điểm" not in out and "score" not in out
+    assert main(["ask", "--index", str(lexical_index), "-k", "1", "--debug", question]) == 0
+    assert "(độ khớp " in capsys.readouterr().out.splitlines()[0]
+
+
 def test_ask_prints_citations_above_the_quoted_text(lexical_index, capsys):
     assert main(["ask", "--index", str(lexical_index), "-k", "1", "Định kiến giới là gì?"]) == 0
     out = capsys.readouterr().out
