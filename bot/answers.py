@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import formatting, messages, reading
 from bot.callbacks import CallbackSigner
@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
 MAX_TOPIC_CHARS = 200
+MAX_COMMENT_CHARS = 500
+# The number in messages.feedback_prompt, read back from the message a comment replies to.
+FEEDBACK_PROMPT = re.compile(r"câu hỏi số (\d+) còn thiếu gì")
 PER_PAGE = 3  # the best passage and two more, then "Xem thêm" pages of the same size
 SEARCH_K = 9  # enough for two "Xem thêm" pages after the answer
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)  # a letter or a digit in any script
@@ -45,7 +48,7 @@ class Outgoing:
     """One message to send: Telegram HTML within the length limit, and its buttons."""
 
     text: str
-    buttons: InlineKeyboardMarkup | None = None
+    buttons: InlineKeyboardMarkup | ForceReply | None = None
 
 
 @dataclass(frozen=True)
@@ -183,8 +186,12 @@ class Services:
             return ButtonReply(toast=messages.STALE_BUTTON)
         if kind == "v" and argument in (1, -1) and user_id is not None:
             self.journal.record_feedback(question_id, user_id, argument)
+            # After a 👎, one optional line on what was missing: the list admins add documents from.
+            ask_why = [Outgoing(messages.feedback_prompt(question_id),
+                                ForceReply(selective=True, input_field_placeholder=messages.FEEDBACK_PLACEHOLDER))]
             return ButtonReply(toast=messages.THANKS_FEEDBACK,
-                               new_buttons=self._voted_buttons(record, argument, sign))
+                               new_buttons=self._voted_buttons(record, argument, sign),
+                               messages=ask_why if argument < 0 else [])
         try:
             if kind == "m":
                 return ButtonReply(messages=self._more(record, argument, sign))
@@ -306,10 +313,25 @@ class Services:
                                                  skipped=outcome.skipped, encodings=outcome.encodings,
                                                  warnings=outcome.warnings))
 
-    def stats(self) -> list[Outgoing]:
-        """/thongke for admins."""
+    def stats(self, argument: str = "") -> list[Outgoing]:
+        """/thongke [days] for admins: usage, and the questions declined or voted down most."""
+        days = int(argument) if argument.strip().isdigit() else 7 if not argument.strip() else 0
+        if not 1 <= days <= 365:
+            return as_messages(messages.STATS_USAGE)
         s = self.journal.stats()
-        return as_messages(messages.stats(s.today, s.week, s.declined_share, s.up, s.down, s.top_unanswered))
+        problems = self.journal.problem_questions(days)
+        return as_messages(messages.stats(s.today, s.week, s.declined_share, s.up, s.down, problems, days))
+
+    def feedback_comment(self, text: str, prompt: str, user_id: int | None) -> str | None:
+        """A reply to the "what was missing?" prompt: stored with the 👎 of its question; the thanks
+        to send, or None when `prompt` is not such a prompt (then the text is a question)."""
+        match = FEEDBACK_PROMPT.search(prompt)
+        if match is None or user_id is None:
+            return None
+        comment = " ".join(text.split())[:MAX_COMMENT_CHARS]
+        if comment and self.journal.record_feedback_comment(int(match.group(1)), user_id, comment):
+            return messages.THANKS_COMMENT
+        return None
 
 
 # ---- layout helpers (pure) -------------------------------------------------------------------

@@ -182,9 +182,26 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _answer(update, context, question)
 
 
+async def took_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A reply to the bot's "what was missing?" after a 👎: stored, thanked; True when it was one."""
+    message = update.effective_message
+    replied = message.reply_to_message
+    if message.text is None or replied is None or replied.from_user is None \
+            or replied.from_user.id != context.bot.id:
+        return False
+    user = update.effective_user
+    thanks = services(context).feedback_comment(message.text, replied.text or "", user.id if user else None)
+    if thanks is None:
+        return False
+    await send(message, [Outgoing(thanks)])
+    return True
+
+
 async def private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any message in a private chat: text is a question; anything else gets a polite note."""
     message = update.effective_message
+    if await took_feedback(update, context):
+        return
     if message.text is None:
         await message.reply_text(messages.NOT_TEXT)
         return
@@ -194,6 +211,8 @@ async def private_message(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A group message: answered only when it mentions or replies to the bot."""
     message = update.effective_message
+    if await took_feedback(update, context):
+        return
     question = addressed_text(message, context.bot.username, context.bot.id)
     if question is None:
         return
@@ -266,7 +285,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 @admin_only
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/thongke: usage figures for admins."""
-    await send(update.effective_message, services(context).stats())
+    await send(update.effective_message, services(context).stats(command_argument(update.effective_message)))
 
 
 @admin_only

@@ -199,8 +199,9 @@ def reindex_failed(error: str) -> str:
 
 
 def stats(today: int, week: int, declined_share: float, up: int, down: int,
-          unanswered: list[tuple[str, int]]) -> str:
-    """The /thongke report."""
+          problems: list, days: int) -> str:
+    """The /thongke report: usage, then the questions most often declined or voted down in the last
+    `days` days with what voters said was missing (`problems`: bot.storage.ProblemQuestion)."""
     lines = [
         "<b>Thống kê</b>",
         f"Câu hỏi hôm nay: <b>{today}</b>",
@@ -208,12 +209,32 @@ def stats(today: int, week: int, declined_share: float, up: int, down: int,
         f"Tỷ lệ không tìm thấy (7 ngày): <b>{declined_share:.0%}</b>",
         f"Góp ý: 👍 {up} · 👎 {down}",
     ]
-    if unanswered:
-        lines.append("\n<b>Câu hỏi chưa trả lời được nhiều nhất (7 ngày):</b>")
-        lines += [f"{i}. {_e(text)} ({count})" for i, (text, count) in enumerate(unanswered, 1)]
+    if problems:
+        lines.append(f"\n<b>Câu hỏi chưa trả lời được hoặc bị chê nhiều nhất ({days} ngày):</b>")
+        for i, problem in enumerate(problems, 1):
+            counts = " · ".join(part for part in (
+                f"không tìm thấy {problem.declined}" if problem.declined else "",
+                f"👎 {problem.down_votes}" if problem.down_votes else "") if part)
+            lines.append(f"{i}. {_e(problem.text)} ({counts})")
+            lines += [f"   💬 <i>{_e(comment)}</i>" for comment in problem.comments[:3]]
+        lines.append("\nĐây là danh sách để bổ sung tài liệu.")
     else:
-        lines.append("\nKhông có câu hỏi nào chưa trả lời được trong 7 ngày qua.")
+        lines.append(f"\nKhông có câu hỏi nào chưa trả lời được hay bị chê trong {days} ngày qua.")
     return "\n".join(lines)
+
+
+STATS_USAGE = "Dùng: <code>/thongke</code> hoặc <code>/thongke 30</code> (số ngày, từ 1 đến 365)."
+
+
+def feedback_prompt(question_id: int) -> str:
+    """Sent after a 👎: one optional line on what was missing. The number lets the bot tie the
+    reply to the question (bot.answers.FEEDBACK_PROMPT reads it back)."""
+    return (f"Câu trả lời cho câu hỏi số {question_id} còn thiếu gì? Nếu muốn, anh/chị trả lời "
+            "tin nhắn này bằng một dòng (không bắt buộc); quản trị viên sẽ đọc để bổ sung tài liệu.")
+
+
+FEEDBACK_PLACEHOLDER = "Ví dụ: thiếu quy định mới năm 2025"
+THANKS_COMMENT = "Cảm ơn anh/chị, góp ý đã được ghi lại cho quản trị viên."
 
 
 # ---- `binhdang bot` on the command line (plain text for the admin's terminal, not HTML) ----------
@@ -255,6 +276,7 @@ CLI_OPTIONS = {
     "log-level": "DEBUG, INFO, WARNING (mặc định INFO)",
 }
 CLI_FAILED = "binhdang bot: {message}"
+CLI_TOKEN_REJECTED = "Telegram từ chối token của bot (401 Unauthorized): kiểm tra {env}"
 CLI_NO_WEBHOOK_SUPPORT = 'chế độ webhook cần python-telegram-bot[webhooks]: pip install "python-telegram-bot[webhooks]"'
 CLI_NO_INDEX = "không mở được chỉ mục tại {path} ({env}, --index): {error}"
 SETTINGS_UNREADABLE = "không đọc được tệp thiết lập {path}: {error}"

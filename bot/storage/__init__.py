@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.storage.backends import PostgresBackend, SQLiteBackend, StorageError, redact_url
-from bot.storage.base import (Migration, PublishedBuild, QuestionRecord, SchemaOutdated, Stats, Storage,
+from bot.storage.base import (Migration, ProblemQuestion, PublishedBuild, QuestionRecord, SchemaOutdated, Stats, Storage,
                               migrations)
 
-__all__ = ["Migration", "PublishedBuild", "QuestionRecord", "SchemaOutdated", "Stats", "Storage",
+__all__ = ["Migration", "ProblemQuestion", "PublishedBuild", "QuestionRecord", "SchemaOutdated", "Stats", "Storage",
            "StorageError", "is_postgres_url", "migrations", "open_storage", "redact_url"]
 
 

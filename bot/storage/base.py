@@ -57,6 +57,16 @@ class Stats:
 
 
 @dataclass(frozen=True)
+class ProblemQuestion:
+    """A question (as typed, folded to lower case) that was declined or voted down, for /thongke."""
+
+    text: str
+    declined: int
+    down_votes: int
+    comments: tuple[str, ...]  # what the people who voted it down said was missing, newest first
+
+
+@dataclass(frozen=True)
 class PublishedBuild:
     """The index build every worker should serve, as `index build` or /reindex published it."""
 
@@ -171,6 +181,41 @@ class Storage:
             "INSERT INTO feedback (question_id, user_id, vote, at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (question_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at",
             (question_id, user_id, 1 if vote > 0 else -1, _iso(at)))
+
+    def record_feedback_comment(self, question_id: int, user_id: int, comment: str) -> bool:
+        """Keep what a user who voted the answer down says was missing; False when they did not."""
+        rows = self.backend.run(
+            "UPDATE feedback SET comment = ? WHERE question_id = ? AND user_id = ? AND vote < 0"
+            " RETURNING question_id", (comment, question_id, user_id))
+        return bool(rows)
+
+    def feedback_comments(self, question_id: int) -> dict[int, str]:
+        """The comments left on one question's 👎, by user id."""
+        rows = self.backend.run(
+            "SELECT user_id, comment FROM feedback WHERE question_id = ? AND comment <> ''", (question_id,))
+        return {int(user): comment for user, comment in rows}
+
+    def problem_questions(self, days: int, top: int = 10, now: datetime | None = None) -> list[ProblemQuestion]:
+        """The questions of the last `days` days most often declined or voted down, with what the
+        voters said was missing: the list an admin reads to decide which documents to add."""
+        since = _iso((now or datetime.now(timezone.utc)) - timedelta(days=days))
+        rows = self.backend.run(
+            "SELECT lower(trim(q.text)) AS t,"
+            " COUNT(DISTINCT CASE WHEN q.answered = 0 THEN q.id END) AS declined,"
+            " COUNT(CASE WHEN f.vote < 0 THEN 1 END) AS down, MAX(q.asked_at) AS last"
+            " FROM questions q LEFT JOIN feedback f ON f.question_id = q.id"
+            " WHERE q.kind = 'question' AND q.asked_at >= ?"
+            " GROUP BY lower(trim(q.text))"
+            " HAVING COUNT(DISTINCT CASE WHEN q.answered = 0 THEN q.id END) + COUNT(CASE WHEN f.vote < 0 THEN 1 END) > 0"
+            " ORDER BY COUNT(DISTINCT CASE WHEN q.answered = 0 THEN q.id END) + COUNT(CASE WHEN f.vote < 0 THEN 1 END) DESC,"
+            " MAX(q.asked_at) DESC LIMIT ?", (since, top))
+        comments: dict[str, list[str]] = {}
+        for text, comment in self.backend.run(
+                "SELECT lower(trim(q.text)), f.comment FROM feedback f JOIN questions q ON q.id = f.question_id"
+                " WHERE f.vote < 0 AND f.comment <> '' AND q.asked_at >= ? ORDER BY f.at DESC", (since,)):
+            comments.setdefault(text, []).append(comment)
+        return [ProblemQuestion(text, int(declined), int(down), tuple(comments.get(text, ())))
+                for text, declined, down, _ in rows]
 
     def feedback(self, question_id: int) -> dict[int, int]:
         """Votes on one question, by user id."""

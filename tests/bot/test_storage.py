@@ -241,3 +241,17 @@ def test_an_unreachable_postgresql_is_a_clear_error_without_the_password():
     with pytest.raises(StorageError) as raised:
         PostgresBackend("postgresql://bot:s3cret@127.0.0.1:1/binhdang", connect_timeout_s=1)
     assert "127.0.0.1:1" in str(raised.value) and "s3cret" not in str(raised.value)
+
+
+def test_problem_questions_rank_declines_and_down_votes_with_their_comments(storage):
+    asked = ask(storage, "Bình đẳng giới là gì?", True, NOW)
+    storage.record_feedback(asked, 5, -1, at=NOW)
+    storage.record_feedback(asked, 6, 1, at=NOW)
+    assert storage.record_feedback_comment(asked, 5, "thiếu văn bản 2025")
+    assert not storage.record_feedback_comment(asked, 6, "người 👍 không góp ý kiểu này")
+    for _ in range(2):
+        ask(storage, "Giá vàng?", False, NOW)
+    ask(storage, "cũ", False, NOW - timedelta(days=40))
+    problems = storage.problem_questions(days=30, now=NOW)
+    assert [(p.text, p.declined, p.down_votes, p.comments) for p in problems] == [
+        ("giá vàng?", 2, 0, ()), ("bình đẳng giới là gì?", 0, 1, ("thiếu văn bản 2025",))]

@@ -307,7 +307,37 @@ def test_thongke_reports_questions_declines_feedback_and_unanswered(run_bot):
     report = run_bot(scenario).texts()[-1]
     assert "Câu hỏi hôm nay: <b>3</b>" in report and "Câu hỏi 7 ngày qua: <b>3</b>" in report
     assert "67%" in report and "👍 1 · 👎 0" in report
-    assert "giá vàng hôm nay? (2)" in report
+    assert "giá vàng hôm nay? (không tìm thấy 2)" in report
+
+
+def test_a_thumbs_down_asks_what_was_missing_and_thongke_lists_it_with_the_reply(run_bot):
+    async def scenario(bot):
+        await bot.feed(message("Bình đẳng giới là gì?"))
+        (answer,) = bot.api.sent("sendMessage")
+        await bot.feed(callback(button_data(answer, "👎")))
+        prompt = bot.api.sent("sendMessage")[-1]
+        assert prompt.params["reply_markup"]["force_reply"] is True
+        asked = bot_message(private_chat(USER_ID), prompt.params["text"])
+        await bot.feed(message("Thiếu quy định mới của <Bộ Nội vụ> năm 2025", reply_to=asked))
+        assert bot.journal.feedback_comments(1) == {USER_ID: "Thiếu quy định mới của <Bộ Nội vụ> năm 2025"}
+        # Another user replying to the prompt left them changes nothing and is simply a question.
+        await bot.feed(message("Giới tính là gì?", user_id=222, reply_to=asked))
+        assert bot.journal.feedback_comments(1) == {USER_ID: "Thiếu quy định mới của <Bộ Nội vụ> năm 2025"}
+        await bot.feed(message("Thời tiết Hà Nội?"))
+        await bot.feed(message("/thongke 30", user_id=ADMIN_ID))
+        await bot.feed(message("/thongke abc", user_id=ADMIN_ID))
+
+    bot = run_bot(scenario)
+    texts = bot.texts()
+    assert "câu hỏi số 1 còn thiếu gì" in texts[1]
+    assert texts[2] == messages.THANKS_COMMENT
+    assert LAW_CITATION in texts[3]
+    report = texts[-2]
+    assert "(30 ngày)" in report
+    assert ". bình đẳng giới là gì? (👎 1)" in report
+    assert "💬 <i>Thiếu quy định mới của &lt;Bộ Nội vụ&gt; năm 2025</i>" in report
+    assert "thời tiết hà nội? (không tìm thấy 1)" in report
+    assert texts[-1] == messages.STATS_USAGE
 
 
 def test_reindex_swaps_the_index_while_questions_keep_being_answered(run_bot, docs_dir, tmp_path):
