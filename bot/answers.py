@@ -7,17 +7,19 @@ decides (validation, rate limit, search, journal, layout) happens here, never in
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import re
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle,
+                      InputTextMessageContent)
 
-from bot import formatting, messages, reading
+from bot import formatting, messages, reading, uploads
 from bot.callbacks import CallbackSigner
 from bot.holder import SearcherHolder
 from bot.ratelimit import StoredRateLimiter
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1000
 MAX_TOPIC_CHARS = 200
 MAX_COMMENT_CHARS = 500
+MIN_INLINE_CHARS = 4  # shorter inline queries are words still being typed
+INLINE_RESULTS = 5
 # The number in messages.feedback_prompt, read back from the message a comment replies to.
 FEEDBACK_PROMPT = re.compile(r"câu hỏi số (\d+) còn thiếu gì")
 PER_PAGE = 3  # the best passage and two more, then "Xem thêm" pages of the same size
@@ -62,12 +66,25 @@ class Reply:
 
 @dataclass(frozen=True)
 class ButtonReply:
-    """What a button press produces: a short toast, new messages, or new buttons for its message."""
+    """What a button press produces: a short toast, new messages, or new buttons for its message;
+    and work too long to hold the press for (a rebuild), whose report is sent when done."""
 
     toast: str = ""
     messages: list[Outgoing] = field(default_factory=list)
     new_buttons: InlineKeyboardMarkup | None = None
     question_id: int | None = None  # set when `messages` answer a journalled question
+    later: Callable[[], Awaitable[list[Outgoing]]] | None = None
+
+
+@dataclass(frozen=True)
+class UploadPreview:
+    """What the bot read from a document an admin sent, before it is added."""
+
+    source: Source | None
+    passages: int
+    first_passage: str
+    errors: list[str]
+    warnings: list[str]
 
 
 @dataclass(frozen=True)
@@ -101,7 +118,10 @@ class Services:
     limiter: StoredRateLimiter
     signer: CallbackSigner  # every button payload is signed for the user and chat it is sent to
     searches: WorkPool  # every search runs here, never on the event loop
-    handouts: WorkPool  # /tailieu: seconds of work each, so a pool of its own
+    handouts: WorkPool  # /tailieu and uploaded documents: seconds of work each, so a pool of their own
+    # scripts.docs_check.check_folder, handed in at the edge (bot may not import scripts): checks an
+    # uploaded document as `binhdang docs check` would. None: only reading and splitting are checked.
+    check_documents: Callable[[Path], object] | None = None
 
     # ---- the door ------------------------------------------------------------------------
 
@@ -123,7 +143,7 @@ class Services:
             return Reply(as_messages(problem))
         searcher = self.holder.get()
         try:
-            result, html = await self.searches.run(_search_and_lay_out, searcher, question)
+            result, html, related = await self.searches.run(_search_and_lay_out, searcher, question)
         except Busy:
             log.warning("search pool full (%d in flight): told the user to retry", self.searches.in_flight)
             return Reply(as_messages(messages.BUSY))
@@ -139,7 +159,7 @@ class Services:
         if not hits:
             return Reply(as_messages(messages.NOT_FOUND), question_id)
         buttons = answer_buttons(question_id, hits[0].passage, 0, more=len(hits) > PER_PAGE, feedback=True,
-                                 sign=self.signing_for(user_id, chat_id))
+                                 sign=self.signing_for(user_id, chat_id), related=related)
         return Reply(as_messages(html, buttons), question_id)
 
     def delivered(self, question_id: int | None, delivered: bool) -> None:
@@ -170,6 +190,8 @@ class Services:
             return ButtonReply(toast=messages.NOT_YOUR_BUTTON)
         sign = self.signing_for(user_id, chat_id)
         kind, _, rest = payload.partition(":")
+        if kind in ("a", "c"):
+            return self._decide_upload(kind == "a", rest, user_id)
         if kind == "x":
             index = int(rest) if rest.isdigit() else -1
             if not 0 <= index < len(messages.EXAMPLE_QUESTIONS):
@@ -193,6 +215,11 @@ class Services:
                                new_buttons=self._voted_buttons(record, argument, sign),
                                messages=ask_why if argument < 0 else [])
         try:
+            if kind == "r":
+                searcher = self.holder.get()
+                related = related_questions(searcher.passage(record.passage_ids[0]), searcher.passages)
+                reply = await self.ask(related[argument], user_id=user_id, chat_id=chat_id, chat_type=chat_type)
+                return ButtonReply(messages=reply.messages, question_id=reply.question_id)
             if kind == "m":
                 return ButtonReply(messages=self._more(record, argument, sign))
             if kind == "f":
@@ -220,7 +247,8 @@ class Services:
         except (KeyError, IndexError):
             return None
         return answer_buttons(record.id, first, 0, more=len(record.passage_ids) > PER_PAGE,
-                              feedback=True, vote=vote, sign=sign)
+                              feedback=True, vote=vote, sign=sign,
+                              related=related_questions(first, self.holder.get().passages))
 
     def _full_text(self, passage_id: str) -> list[Outgoing]:
         searcher = self.holder.get()
@@ -298,6 +326,109 @@ class Services:
             return as_messages(messages.REINDEX_BUSY)
         return None
 
+    # ---- inline mode ----------------------------------------------------------------------
+
+    async def inline(self, text: str) -> list[InlineQueryResultArticle]:
+        """`@bot câu hỏi` in any chat: the best passages as results, each to be sent quoted with its
+        citation and standing. Not journalled: clients send a query on every pause in typing."""
+        question = " ".join(text.split())
+        if len(question) < MIN_INLINE_CHARS or _invalid(question):
+            return []
+        try:
+            result = await self.searches.run(self.holder.get().search, question, INLINE_RESULTS)
+        except (Busy, EmptyQuestion):
+            return []
+        if result.abstained:
+            return []
+        articles = []
+        for hit in result.hits:
+            spans = reading.answering_spans(hit.passage.text, question)
+            shown, moved = reading.window(hit.passage.text, spans)
+            lead = hit.passage.text[spans[0][0]:spans[0][1]] if spans else shown
+            body = "\n".join([formatting.highlight(shown, moved),
+                              messages.citation(hit.passage.citation or hit.source.title), *source_notes(hit.source)])
+            articles.append(InlineQueryResultArticle(
+                id=hashlib.sha1(hit.passage.id.encode()).hexdigest()[:32],
+                title=hit.passage.citation or hit.source.title,
+                description=lead[:120],
+                input_message_content=InputTextMessageContent(body, parse_mode="HTML")))
+        return articles
+
+    # ---- documents sent by admins ----------------------------------------------------------
+
+    async def receive_document(self, file_name: str, data: bytes, caption: str, *,
+                               user_id: int | None, chat_id: int | None) -> list[Outgoing]:
+        """An admin's file: staged, checked as `docs check` would, and shown with "Thêm"/"Huỷ"."""
+        if self.settings.docs_dir is None:
+            return as_messages(messages.REINDEX_NO_DOCS)
+        try:
+            upload = uploads.stage(self.settings.docs_dir, file_name, data, caption)
+        except uploads.UploadRefused as refusal:
+            return as_messages(messages.upload_refused(str(refusal)))
+        try:
+            preview = await self.handouts.run(self._read_upload, upload)
+        except Busy:
+            uploads.discard(upload)
+            return as_messages(messages.HANDOUT_BUSY)
+        if preview.errors or preview.source is None:
+            uploads.discard(upload)
+            return as_messages(messages.upload_problems(upload.file_name, preview.errors))
+        sign = self.signing_for(user_id, chat_id)
+        buttons = InlineKeyboardMarkup([[
+            InlineKeyboardButton(messages.BUTTON_ADD, callback_data=sign(f"a:{upload.ticket}")),
+            InlineKeyboardButton(messages.BUTTON_CANCEL, callback_data=sign(f"c:{upload.ticket}"))]])
+        source = preview.source
+        return as_messages(messages.upload_preview(
+            upload.file_name, source.title, doctypes.name_of(source.doc_type),
+            source.number, source.issuer, format_date(source.issued), preview.passages,
+            preview.first_passage, preview.warnings), buttons)
+
+    def refuse_upload(self, file_name: str, size: int) -> list[Outgoing]:
+        """Why a file's type or size is refused, before it is downloaded."""
+        try:
+            uploads.stage_check(file_name, size)
+        except uploads.UploadRefused as refusal:
+            return as_messages(messages.upload_refused(str(refusal)))
+        return []
+
+    def _read_upload(self, upload: uploads.Staged) -> UploadPreview:
+        from knowledge.errors import UnreadableDocument
+        from knowledge.ingest import ingest_file
+
+        errors: list[str] = []
+        warnings: list[str] = []
+        if self.check_documents is not None:
+            report = self.check_documents(upload.folder)
+            errors += [finding.message for finding in report.errors]
+            warnings += [finding.message for finding in report.warnings]
+        try:
+            document = ingest_file(upload.path, upload.entry)
+        except (UnreadableDocument, OSError, ValueError) as error:
+            return UploadPreview(None, 0, "", errors or [str(error)], warnings)
+        source = document.source
+        for known in self.holder.get().sources.values():
+            if (source.number and known.number == source.number) or \
+                    (source.content_hash and known.content_hash == source.content_hash):
+                errors.append(messages.upload_duplicate(known.title, known.number))
+                break
+        return UploadPreview(source, len(document.passages), document.passages[0].text, errors, warnings)
+
+    def _decide_upload(self, add: bool, ticket: str, user_id: int | None) -> ButtonReply:
+        if not self.settings.is_admin(user_id) or self.settings.docs_dir is None:
+            return ButtonReply(toast=messages.ADMIN_ONLY)
+        upload = uploads.staged(self.settings.docs_dir, ticket)
+        if upload is None:
+            return ButtonReply(toast=messages.UPLOAD_GONE)
+        if not add:
+            uploads.discard(upload)
+            return ButtonReply(toast=messages.UPLOAD_CANCELLED, new_buttons=InlineKeyboardMarkup([]))
+        if self.holder.rebuilding:
+            return ButtonReply(toast=messages.REINDEX_BUSY)
+        name = uploads.add_to_folder(upload, self.settings.docs_dir)
+        log.info("admin %s added %s to %s", user_id, name, self.settings.docs_dir)
+        return ButtonReply(toast=messages.UPLOAD_ADDING, new_buttons=InlineKeyboardMarkup([]),
+                           messages=as_messages(messages.upload_added(name)), later=self.reindex)
+
     async def reindex(self) -> list[Outgoing]:
         """Rebuild from the documents folder and swap the new index in; the report for the admin."""
         try:
@@ -336,10 +467,44 @@ class Services:
 
 # ---- layout helpers (pure) -------------------------------------------------------------------
 
-def _search_and_lay_out(searcher, question: str) -> tuple[SearchResult, str]:
-    """The search and the answer's text, both CPU work, done together in a search thread."""
+def _search_and_lay_out(searcher, question: str) -> tuple[SearchResult, str, list[str]]:
+    """The search, the answer's text and its related questions: CPU work, done together in a
+    search thread."""
     result = searcher.search(question, SEARCH_K)
-    return result, "" if result.abstained or not result.hits else page_html(question, list(result.hits), 0)
+    if result.abstained or not result.hits:
+        return result, "", []
+    return result, page_html(question, list(result.hits), 0), related_questions(result.hits[0].passage, searcher.passages)
+
+
+_ARTICLE_TITLE = re.compile(r"^Điều\s+\d+\w*\.\s*(?P<title>\S.{6,88}?)\.?$")
+_PART_TITLE = re.compile(r"^\d{1,2}\.\s+(?P<title>\S.{6,68}?)[.:]?$")
+MAX_RELATED = 3
+
+
+def heading_question(passage: Passage) -> str | None:
+    """The question a passage's heading answers: 'Điều 6. Các nguyên tắc cơ bản về bình đẳng giới'
+    → 'Các nguyên tắc cơ bản về bình đẳng giới?'; a plan's numbered part ('2. Tháng hành động') the
+    same way; None when the passage opens with no such heading."""
+    lines = passage.text.split("\n")
+    match = _ARTICLE_TITLE.match(lines[0].strip())
+    if match is None and len(lines) > 1 and not lines[0].strip().startswith("Điều"):
+        match = _PART_TITLE.match(lines[1].strip())
+    return f"{match.group('title').strip()}?" if match else None
+
+
+def related_questions(anchor: Passage, passages: list[Passage], limit: int = MAX_RELATED) -> list[str]:
+    """Up to `limit` questions from the headings of the cited document's other Điều / parts, the
+    nearest to the cited one first (a reader's next question is usually in the next article)."""
+    own, cited = heading_question(anchor), cited_section(anchor)
+    found: dict[str, int] = {}
+    for passage in passages:
+        if passage.source_id != anchor.source_id or cited_section(passage) == cited:
+            continue
+        question = heading_question(passage)
+        if question and question != own:
+            distance = abs(passage.ordinal - anchor.ordinal)
+            found[question] = min(distance, found.get(question, distance))
+    return sorted(found, key=lambda question: found[question])[:limit]
 
 
 def page_html(question: str, hits: list[Hit], start: int) -> str:
@@ -387,8 +552,10 @@ def reader_note(source: Source) -> str:
 
 
 def answer_buttons(question_id: int, first: Passage, start: int, *, more: bool, feedback: bool,
-                   sign: Callable[[str], str], vote: int = 0) -> InlineKeyboardMarkup:
-    """Buttons under an answer page: "Xem thêm", "Toàn văn …" of its first passage, 👍/👎.
+                   sign: Callable[[str], str], vote: int = 0,
+                   related: list[str] | None = None) -> InlineKeyboardMarkup:
+    """Buttons under an answer page: "Xem thêm", "Toàn văn …" of its first passage, 👍/👎, and
+    one row per related question (`related_questions`; pressing one asks it).
 
     Payloads are "<kind>:<question id>:<number>", passed through `sign` (bot.callbacks) and still
     within Telegram's 64 bytes; the passages themselves are looked up in the journal, so no
@@ -407,6 +574,9 @@ def answer_buttons(question_id: int, first: Passage, start: int, *, more: bool, 
             InlineKeyboardButton(messages.BUTTON_VOTED.format(vote=down) if vote < 0 else down,
                                  callback_data=sign(f"v:{question_id}:-1")),
         ])
+    for number, question in enumerate(related or []):
+        rows.append([InlineKeyboardButton(messages.related_label(question),
+                                          callback_data=sign(f"r:{question_id}:{number}"))])
     return InlineKeyboardMarkup(rows)
 
 

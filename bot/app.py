@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import (Application, CallbackQueryHandler, CommandHandler, Defaults,
+from telegram.ext import (Application, CallbackQueryHandler, CommandHandler, Defaults, InlineQueryHandler,
                           MessageHandler, TypeHandler, filters)
 from telegram.request import BaseRequest
 
@@ -29,7 +32,8 @@ _NOT_SERVICE = ~filters.StatusUpdate.ALL & ~filters.COMMAND
 
 def build_application(settings: Settings, holder: SearcherHolder, journal: Storage, *,
                       limiter: StoredRateLimiter | None = None, request: BaseRequest | None = None,
-                      updater: bool = True, delivery: RetryingDelivery | None = None) -> Application:
+                      updater: bool = True, delivery: RetryingDelivery | None = None,
+                      check_documents: Callable[[Path], object] | None = None) -> Application:
     """The bot, ready to `run_polling`/`run_webhook` or to be fed updates with `process_update`.
 
     Updates are handled concurrently; searches run in a worker pool (`bot.workers`) and every
@@ -58,7 +62,8 @@ def build_application(settings: Settings, holder: SearcherHolder, journal: Stora
         limiter=limiter or StoredRateLimiter(journal, settings.rate_limit, settings.rate_window_s),
         signer=CallbackSigner.for_token(settings.token),
         searches=WorkPool("search", settings.search_workers, settings.max_in_flight),
-        handouts=WorkPool("handout", 1, 2))
+        handouts=WorkPool("handout", 1, 2),
+        check_documents=check_documents)
 
     application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
     application.add_handler(CommandHandler("start", handlers.start))
@@ -68,12 +73,15 @@ def build_application(settings: Settings, holder: SearcherHolder, journal: Stora
     application.add_handler(CommandHandler("tailieu", handlers.handout))
     application.add_handler(CommandHandler("thongke", handlers.stats))
     application.add_handler(CommandHandler("reindex", handlers.reindex))
+    application.add_handler(MessageHandler(_NEW & filters.ChatType.PRIVATE & filters.Document.ALL,
+                                           handlers.document))
     application.add_handler(MessageHandler(_NEW & filters.ChatType.PRIVATE & _NOT_SERVICE,
                                            handlers.private_message))
     application.add_handler(MessageHandler(_NEW & filters.ChatType.GROUPS & _NOT_SERVICE,
                                            handlers.group_message))
     application.add_handler(MessageHandler(_NEW & filters.ChatType.PRIVATE & filters.COMMAND, handlers.help_))
     application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_handler(InlineQueryHandler(handlers.inline_query))
     application.add_error_handler(handlers.on_error)
     return application
 

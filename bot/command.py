@@ -83,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
     # Follows the build `index build` or /reindex publishes in the storage (see bot.rollout).
     follower = BuildFollower(journal, holder, settings.index_dir)
     try:
-        application = build_application(settings, holder, journal, updater=not webhook)
+        application = build_application(settings, holder, journal, updater=not webhook,
+                                        check_documents=getattr(args, "check_documents", None))
         log.info("serving %d documents from %s; %s", len(searcher.sources), settings.index_dir,
                  f"webhook worker {settings.webhook_url}" if webhook else "long polling")
         _serve(application, settings, journal, follower)

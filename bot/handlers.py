@@ -19,6 +19,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import messages
 from bot.answers import Handout, Outgoing, Reply, Services
+from bot.uploads import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -117,10 +118,14 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise ApplicationHandlerStop
     settings = services(context).settings
     chat, user = update.effective_chat, update.effective_user
-    if settings.chat_allowed(chat.id if chat else None) or settings.is_admin(user.id if user else None):
+    # An inline query comes from no chat: the user may ask if their private chat is allowed.
+    where = chat.id if chat else (user.id if update.inline_query and user else None)
+    if settings.chat_allowed(where) or settings.is_admin(user.id if user else None):
         return
     if update.callback_query:
         await update.callback_query.answer(messages.PRIVATE_BOT, show_alert=True)
+    elif update.inline_query:
+        await update.inline_query.answer([], cache_time=0)
     elif update.message and (chat.type == ChatType.PRIVATE or _is_command(update.message)
                              or addressed_text(update.message, context.bot.username, context.bot.id) is not None):
         await update.message.reply_text(messages.PRIVATE_BOT)
@@ -272,12 +277,57 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer(outcome.toast or None)
     if outcome.new_buttons is not None:
         await query.edit_message_reply_markup(outcome.new_buttons)
+    if outcome.later is not None and query.message is not None:
+        chat_id, later = query.message.chat.id, outcome.later
+
+        async def report_when_done() -> None:
+            for reply in await later():
+                await context.bot.send_message(chat_id, reply.text, reply_markup=reply.buttons)
+
+        context.application.create_task(report_when_done(), update=update)
     if outcome.messages and query.message is not None:
         delivered = False
         try:
             delivered = await send(query.message, outcome.messages)
         finally:
             services(context).delivered(outcome.question_id, delivered)
+
+
+# ---- inline mode -----------------------------------------------------------------------------
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`@bot câu hỏi` typed in any chat: the top passages, with their citations, to pick from."""
+    query = update.inline_query
+    if len(" ".join(query.query.split())) < 4:
+        await query.answer([], cache_time=0)
+        return
+    if not await within_limit(update, context):
+        return
+    results = await services(context).inline(query.query)
+    await query.answer(results, cache_time=60, is_personal=False)
+
+
+# ---- documents sent by admins ----------------------------------------------------------------
+
+async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A file in a private chat: an admin's is checked and offered for adding; anyone else's is
+    not read at all."""
+    message, user = update.effective_message, update.effective_user
+    svc = services(context)
+    if not svc.settings.is_admin(user.id if user else None):
+        await message.reply_text(messages.NOT_TEXT)
+        return
+    sent = message.document
+    name = sent.file_name or "tai-lieu"
+    if not name.lower().endswith(ACCEPTED_SUFFIXES) or (sent.file_size or 0) > MAX_UPLOAD_BYTES:
+        # Refused before downloading anything.
+        await send(message, svc.refuse_upload(name, sent.file_size or 0))
+        return
+    await show_action(update, ChatAction.TYPING)
+    data = bytes(await (await sent.get_file()).download_as_bytearray())
+    replies = await svc.receive_document(name, data, message.caption or "", user_id=user.id,
+                                         chat_id=update.effective_chat.id)
+    await send(message, replies)
 
 
 # ---- admins ----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ class SearcherLike(Protocol):
     """The surface of `index.searcher.Searcher` the bot uses."""
 
     sources: dict[str, Source]
+    passages: list[Passage]  # every passage, in reading order within each source
     manifest: dict
 
     def search(self, question: str, k: int = 5) -> SearchResult: ...

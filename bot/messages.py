@@ -132,6 +132,11 @@ BUTTON_FULL_GENERIC = "Toàn văn Điều/mục"
 BUTTON_UP = "👍"
 BUTTON_DOWN = "👎"
 BUTTON_VOTED = "✓ {vote}"
+
+
+def related_label(question: str) -> str:
+    """A related question on a button (plain text: button labels are not HTML), kept short."""
+    return f"❓ {question if len(question) <= 48 else question[:47].rsplit(' ', 1)[0] + '…'}"
 THANKS_FEEDBACK = "Cảm ơn anh/chị đã góp ý!"
 NOT_YOUR_BUTTON = "Nút này không dành cho anh/chị. Anh/chị vui lòng tự đặt câu hỏi để có nút của mình."
 STALE_BUTTON = "Tài liệu đã được cập nhật; anh/chị vui lòng hỏi lại."
@@ -289,3 +294,49 @@ SETTINGS_BAD_RATE = "rate_limit: {value!r} không có dạng '20/min'"
 SETTINGS_NOT_SECONDS = "{name}: {value!r} không phải một số giây"
 SETTINGS_NOT_POSITIVE = "{name}: phải lớn hơn 0 giây"
 SETTINGS_BAD_MEGABYTES = "max_document_mb (BINHDANG_MAX_DOC_MB): {value!r} không phải một số MB dương"
+
+# ---- documents sent by admins ------------------------------------------------------------------
+
+BUTTON_ADD = "Thêm"
+BUTTON_CANCEL = "Huỷ"
+UPLOAD_GONE = "Tệp này đã được thêm hoặc đã huỷ."
+UPLOAD_CANCELLED = "Đã huỷ, không thêm tệp."
+UPLOAD_ADDING = "Đang thêm tài liệu…"
+
+
+def upload_refused(reason: str) -> str:
+    """An admin's file that cannot be taken at all (type, size, caption)."""
+    return f"❌ Không nhận tệp này. {_e(reason)}"
+
+
+def upload_problems(file_name: str, problems: list[str]) -> str:
+    """What `docs check` found wrong with an admin's file; nothing was added."""
+    lines = [f"❌ Chưa thêm <b>{_e(file_name)}</b>: kiểm tra thấy lỗi"]
+    lines += [f"• {_e(problem)}" for problem in problems] or ["• không đọc được nội dung"]
+    return "\n".join(lines)
+
+
+def upload_duplicate(title: str, number: str) -> str:
+    """The uploaded document is already in the knowledge base."""
+    return f"đã có trong cơ sở dữ liệu: {title}{f' ({number})' if number else ''}"
+
+
+def upload_preview(file_name: str, title: str, kind: str, number: str, issuer: str, issued: str,
+                   passages: int, first_passage: str, warnings: list[str]) -> str:
+    """What the bot read from an admin's file, shown before "Thêm"."""
+    details = " · ".join(_e(part) for part in (kind, number, issuer, issued) if part)
+    first = first_passage if len(first_passage) <= 500 else first_passage[:500].rsplit(" ", 1)[0] + " …"
+    lines = [f"📥 <b>{_e(file_name)}</b> — tôi đọc được:",
+             f"Tiêu đề: <b>{_e(title)}</b>"]
+    if details:
+        lines.append(details)
+    lines += [f"Số đoạn: <b>{passages}</b>", f"Đoạn đầu:\n<i>{_e(first)}</i>"]
+    lines += [f"⚠️ {_e(warning)}" for warning in warnings]
+    lines.append("\nBấm <b>Thêm</b> để đưa vào thư mục tài liệu và xây dựng lại chỉ mục "
+                 "(bot vẫn trả lời bằng chỉ mục cũ trong lúc chờ), hoặc <b>Huỷ</b>.")
+    return "\n".join(lines)
+
+
+def upload_added(file_name: str) -> str:
+    """The file is in the documents folder; the rebuild runs."""
+    return f"Đã lưu <b>{_e(file_name)}</b> vào thư mục tài liệu. {REINDEX_STARTED}"

@@ -443,7 +443,9 @@ def build_parser() -> argparse.ArgumentParser:
     brief.configure_parser(sub)
     db.configure_parser(sub)
     docs_check.configure_parser(sub)
-    configure_bot_parser(sub)
+    # The bot checks documents admins send it as `docs check` does; bot/ may not import scripts/,
+    # so the check is handed to it here.
+    configure_bot_parser(sub).set_defaults(check_documents=docs_check.check_folder)
     return parser
 
 

@@ -114,3 +114,15 @@ def test_full_text_of_a_law_is_its_article(lexical_searcher):
     assert whole.count("Điều 5. Giải thích từ ngữ") == 1
     assert whole.count("Trong Luật này, các từ ngữ dưới đây được hiểu như sau:") == 1
     assert "1. Giới chỉ đặc điểm" in whole and "9. Chỉ số phát triển giới" in whole
+
+
+def test_related_questions_come_from_the_neighbouring_articles_headings(lexical_searcher):
+    from bot.answers import heading_question, related_questions
+
+    anchor = passage_with(lexical_searcher, "luat-binh-dang-gioi", "3. Bình đẳng giới là việc")
+    related = related_questions(anchor, lexical_searcher.passages)
+    assert len(related) == 3 and all(question.endswith("?") for question in related)
+    assert "Các nguyên tắc cơ bản về bình đẳng giới?" in related  # Điều 6, next to Điều 5
+    assert heading_question(anchor) not in related
+    plan = passage_with(lexical_searcher, "tp-hcm", "b) Thời gian: Từ ngày 15/11/2025")
+    assert heading_question(plan) == "Tháng hành động?"

@@ -18,6 +18,7 @@ from bot.storage import Storage, open_storage
 from fake_bot_api import TOKEN, FakeBotApi
 from index.build import build_index
 from index.searcher import open_index
+from scripts.docs_check import check_folder
 from tg_updates import ADMIN_ID
 
 SCENARIO_TIMEOUT_S = 30
@@ -102,7 +103,8 @@ class BotUnderTest:
         self.api, self.settings, self.holder, self.journal = api, settings, holder, journal
         self.errors: list[BaseException] = []
         self.delivery = delivery
-        self.app = build_application(settings, holder, journal, updater=False, delivery=delivery)
+        self.app = build_application(settings, holder, journal, updater=False, delivery=delivery,
+                                     check_documents=check_folder)
 
         async def record_error(update: object, context) -> None:
             self.errors.append(context.error)

@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 BOT_ID = 7000001
 BOT_USERNAME = "binhdang_test_bot"
@@ -126,6 +126,10 @@ class FakeBotApi:
             return BOT_USER
         if method == "getUpdates":
             return self._get_updates(params)
+        if method == "getFile":
+            file_id = str(params.get("file_id", ""))
+            return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(self.files.get(file_id, b"")),
+                    "file_path": f"documents/{file_id}"}
         if method in ("sendMessage", "sendDocument", "editMessageText"):
             chat_id = int(params.get("chat_id", 0))
             return {"message_id": int(params.get("message_id") or next(self._message_ids)),
@@ -162,7 +166,7 @@ class FakeBotApi:
                 api.paths.append(self.path)
                 method = self.path.rsplit("/", 1)[-1]
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.path.startswith(f"/file/bot{TOKEN}/"):
+                if unquote(self.path).startswith(f"/file/bot{TOKEN}/"):  # PTB quotes the token's ':' here
                     return self._reply(200, api.files.get(method, b""), "application/octet-stream")
                 if not self.path.startswith(f"/bot{TOKEN}/"):
                     return self._reply(401, _error(401, "Unauthorized"))

@@ -474,3 +474,44 @@ def test_handout_on_a_topic_the_documents_do_not_cover_is_declined(run_bot):
     (reply,) = bot.api.sent("sendMessage")
     assert "chủ đề khác" in reply.params["text"]
     assert not bot.api.sent("sendDocument")
+
+
+# ---- inline mode and related questions -------------------------------------------------------
+
+def inline(query: str, user_id: int = USER_ID) -> dict:
+    from tg_updates import user
+
+    return {"update_id": 900_000 + len(query) + user_id, "inline_query": {
+        "id": f"iq{user_id}", "from": user(user_id), "query": query, "offset": ""}}
+
+
+def test_inline_query_offers_the_top_passages_with_citations(run_bot):
+    async def scenario(bot):
+        await bot.feed(inline("Bình đẳng giới là gì?"))
+        await bot.feed(inline("bì"))  # still typing
+
+    bot = run_bot(scenario)
+    answered, typing = bot.api.sent("answerInlineQuery")
+    results = answered.params["results"]
+    results = results if isinstance(results, list) else __import__("json").loads(results)
+    assert 1 <= len(results) <= 5
+    first = results[0]
+    assert first["type"] == "article" and first["title"].startswith(LAW_CITATION)
+    text = first["input_message_content"]["message_text"]
+    assert "<b>3. Bình đẳng giới là việc nam, nữ" in text and f"📄 <i>{LAW_CITATION}" in text
+    assert "Đang có hiệu lực từ ngày 1/7/2007" in text
+    visible_text(text)
+    assert typing.params["results"] in ([], "[]")
+
+
+def test_related_question_buttons_ask_the_neighbouring_articles(run_bot):
+    async def scenario(bot):
+        await bot.feed(message("Bình đẳng giới là gì?"))
+        (answer,) = bot.api.sent("sendMessage")
+        await bot.feed(callback(button_data(answer, "❓ Các nguyên tắc cơ bản")))
+
+    bot = run_bot(scenario)
+    answer, related = bot.api.sent("sendMessage")
+    labels = [text for text, _ in buttons_of(answer) if text.startswith("❓")]
+    assert 1 <= len(labels) <= 3 and "❓ Giải thích từ ngữ?" not in labels
+    assert "Điều 6. Các nguyên tắc cơ bản về bình đẳng giới" in related.params["text"]
