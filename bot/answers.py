@@ -477,7 +477,8 @@ def _search_and_lay_out(searcher, question: str) -> tuple[SearchResult, str, lis
 
 
 _ARTICLE_TITLE = re.compile(r"^Điều\s+\d+\w*\.\s*(?P<title>\S.{6,88}?)\.?$")
-_PART_TITLE = re.compile(r"^\d{1,2}\.\s+(?P<title>\S.{6,68}?)[.:]?$")
+_PART_TITLE = re.compile(r"^\d{1,2}\.\s+(?P<title>\S.{6,68}?)\.?$")  # a lead-in ending in ':' is no heading
+MIN_HEADING_WORDS = 3  # "Yêu cầu", "Mục đích" alone make no question
 MAX_RELATED = 3
 
 
@@ -489,7 +490,9 @@ def heading_question(passage: Passage) -> str | None:
     match = _ARTICLE_TITLE.match(lines[0].strip())
     if match is None and len(lines) > 1 and not lines[0].strip().startswith("Điều"):
         match = _PART_TITLE.match(lines[1].strip())
-    return f"{match.group('title').strip()}?" if match else None
+    if match is None or len(match.group("title").split()) < MIN_HEADING_WORDS or match.group("title").endswith(":"):
+        return None
+    return f"{match.group('title').strip()}?"
 
 
 def related_questions(anchor: Passage, passages: list[Passage], limit: int = MAX_RELATED) -> list[str]:

@@ -57,7 +57,9 @@ def entry_from_caption(caption: str, file_name: str) -> dict:
     """A manifest entry from a caption 'Tiêu đề | số hiệu | cơ quan ban hành | ngày (dd/mm/yyyy)';
     every part optional, the rest is read from the document itself."""
     parts = [part.strip() for part in (caption or "").split("|")]
-    entry: dict = {"id": Path(file_name).stem, "file": file_name}
+    # Nobody has checked yet whether it is in force: answers from it say so until an admin sets the
+    # manifest's status.
+    entry: dict = {"id": Path(file_name).stem, "file": file_name, "status": "check"}
     for key, value in zip(("title", "number", "issuer", "issued"), parts):
         if not value:
             continue

@@ -110,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=4, help="questions per user")
     parser.add_argument("--spread", type=float, default=20.0, help="seconds the spread round lasts")
     parser.add_argument("--gold", type=Path, default=GOLD, help="questions to ask (JSON lines with 'question')")
+    parser.add_argument("--code", type=Path, default=REPO,
+                        help="checkout whose bot to start (default: this one), to compare with an older commit")
     parser.add_argument("--bot-env", action="append", default=[], metavar="NAME=VALUE",
                         help="environment for the bot, e.g. BINHDANG_MAX_IN_FLIGHT=32 (repeatable)")
     args = parser.parse_args(argv)
@@ -118,13 +120,13 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-bot-"))
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "HF_HUB_OFFLINE": "1",
            "BINHDANG_JOURNAL": str(workdir / "journal.sqlite3"), "BINHDANG_RATE_LIMIT": "1000/min",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+           "PYTHONPATH": str(args.code.resolve()),
            **dict(item.split("=", 1) for item in args.bot_env)}
     command = [sys.executable, "-m", "scripts.cli", "bot", "--api-base-url", api.base_url,
                "--log-level", "ERROR"]
     if args.index:
         command += ["--index", str(args.index)]
-    bot = subprocess.Popen(command, cwd=REPO, env=env, stderr=subprocess.PIPE, text=True)
+    bot = subprocess.Popen(command, cwd=args.code, env=env, stderr=subprocess.PIPE, text=True)
     try:
         api.wait_for("setMyCommands", timeout=180)
         while not api.paths or not api.paths[-1].endswith("getUpdates"):

@@ -82,9 +82,10 @@ def test_an_admin_sends_a_docx_confirms_and_questions_are_answered_from_it(run_b
     assert "500.000 đồng" not in bot.before
     assert any(text.startswith("✅") and "3 tài liệu" in text for text in texts)
     assert "500.000 đồng mỗi tháng" in texts[-1] and "15/2025/QĐ-UBND" in texts[-1]
+    assert "Chưa xác minh văn bản còn hiệu lực" in texts[-1]  # until an admin sets its status
     manifest = json.loads((docs / "manifest.json").read_text(encoding="utf-8"))
     (entry,) = [e for e in manifest["sources"] if e["file"] == "quyet-dinh-gui-tre.docx"]
-    assert entry["number"] == "15/2025/QĐ-UBND" and entry["issued"] == "2025-03-10"
+    assert entry["number"] == "15/2025/QĐ-UBND" and entry["issued"] == "2025-03-10" and entry["status"] == "check"
     assert not any((docs / ".incoming").iterdir())
 
 
