@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         _serve(application, settings, journal, follower)
     except InvalidToken:
         # PTB's own message repeats the token; this one does not.
-        return _fail(f"Telegram rejected the bot token (401 Unauthorized): check {ENV_NAMES['token']}")
+        return _fail(messages.CLI_TOKEN_REJECTED.format(env=ENV_NAMES["token"]))
     except Exception:
         log.exception("the bot stopped on an error")  # through the formatter that removes the token
         return 1

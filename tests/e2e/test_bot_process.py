@@ -154,5 +154,5 @@ def test_a_rejected_token_is_one_plain_line_and_never_printed(corpus_index, tmp_
         api.stop()
     output = done.stdout + done.stderr
     assert done.returncode == 2
-    assert "Telegram rejected the bot token (401 Unauthorized)" in done.stderr.splitlines()[-1]
+    assert "Telegram từ chối token của bot (401 Unauthorized)" in done.stderr.splitlines()[-1]
     assert wrong not in output and wrong.split(":")[1] not in output
