@@ -40,23 +40,29 @@ LOCAL_RANK = NATIONAL_RANK + 1
 SKIPPED_ROLES = frozenset({"letterhead", "signature", "recipients", "execution"})
 TIER_NAMES = {"legal": "Văn bản quy phạm pháp luật", "national": "Chương trình, chiến lược quốc gia", "local": "Kế hoạch địa phương"}
 STATUS_NOTES = {
-    "historical": "kế hoạch/báo cáo của một kỳ đã kết thúc: là tư liệu về những gì đã được quyết định",
+    "historical": "kỳ kế hoạch đã kết thúc (tư liệu)",
+    "amended": "còn hiệu lực, một số nội dung đã thay đổi",
     "check": "chưa kiểm tra hiệu lực",
 }
 SEARCH_DEPTH = 40
 RELATIVE_SCORE = 0.45  # a passage without the topic's phrase must score near the best
-QUOTE_WORDS = 2100  # quotations of a broad topic: with figures, quiz and sources, 6–10 A4 pages
+QUOTE_WORDS = 1300  # quotations of a broad topic: with figures, quiz and sources, 6–10 A4 pages
 MAX_UNITS_PER_PASSAGE = 3
 MIN_UNIT_WORDS = 6
-MAX_SUBTOPICS = 6
-MERGE_SIMILARITY = 0.22  # cosine of two sub-topics' words above which they are one sub-topic
-MAX_FIGURES = 14
+FIRST_KHOAN_WEIGHT = 1.15  # khoản 1 states an article's main rule; the others qualify it
+MAX_SUBTOPICS = 7
+MAX_SUBTOPIC_QUOTES = 8
+MERGE_SIMILARITY = 0.3  # cosine of two sub-topics' words above which they are one sub-topic
+MAX_FIGURES = 10
 FIGURE_KINDS = ("percent", "quantity", "period", "deadline", "date")
 OTHER_TITLE = "Các nội dung liên quan khác"
 # Letterheads, signatures and closing formulas say nothing a trainer teaches.
 _BOILERPLATE = re.compile(
     r"^(?:Số\s*:|CỘNG HÒA|Độc lập|Trên đây là|Nơi nhận|KT\.|TM\.|[^,]{2,60},\s*ngày\s+(?:\d|tháng))"
 )
+
+
+_NAMES_A_PROGRAMME = re.compile(r"\b(?:Chiến lược|Chương trình|Đề án)\b")
 
 
 class NothingFound(LookupError):
@@ -140,6 +146,8 @@ class Brief:
 
 def compose_brief(searcher, topic: str, *, k: int = SEARCH_DEPTH, today: dt.date | None = None) -> Brief:
     """Gather what the knowledge base says on a topic into a Brief; NothingFound if it says nothing."""
+    from brief.quiz import Provision, build_quiz  # the quiz reads this module's types
+
     topic = " ".join(topic.split())
     if not topic:
         raise NothingFound("Chủ đề trống.")
@@ -155,7 +163,14 @@ def compose_brief(searcher, topic: str, *, k: int = SEARCH_DEPTH, today: dt.date
     # The topic's own words are in every quotation: they say nothing about which sub-topic it is.
     sections = group_by_subtopic(quotes, {**weights, **{term: 0.0 for term in syllables_of(topic, marked=True)}})
     figures = collect_figures(candidates)
-    quiz: tuple[QuizItem, ...] = ()
+    # The quiz asks first about what the handout quotes, then about the other passages found on the topic.
+    kept = {hit.passage.id for hit in hits}
+    wider = scored_units(topic, [hit for hit in result.hits if hit.passage.id not in kept], weights) if len(hits) < len(result.hits) else []
+    further = [
+        Provision(c.unit.text, c.passage.citation, c.passage.id, c.source, c.passage.text)
+        for c in sorted(candidates, key=lambda c: -c.score) + wider
+    ]
+    quiz = build_quiz(sections, searcher.sources, passages, further)
     used = _used_source_ids(sections)
     sources = tuple(source_row(searcher.sources[source_id]) for source_id in used)
     cited = {quote.programme for section in sections for quote in section.quotes if quote.programme}
@@ -234,28 +249,35 @@ def scored_units(topic: str, hits: list[Hit], weights: dict[str, float]) -> list
     best = max(hit.score for hit in hits) or 1.0
     found = []
     for rank, hit in enumerate(hits):
-        if getattr(hit.passage, "role", "body") in SKIPPED_ROLES:
+        role = getattr(hit.passage, "role", "body")
+        if role in SKIPPED_ROLES:
             continue
         legal = source_tier(hit.source) == "legal"
         units = legal_units(hit.passage.text) if legal else plan_units(hit.passage.text)
         for unit in units:
             if len(unit.text.split()) < MIN_UNIT_WORDS or _BOILERPLATE.match(unit.text):
                 continue
+            if role == "preamble" and not _NAMES_A_PROGRAMME.search(unit.text):
+                continue  # "Căn cứ …" lines matter here only when they name a national programme
             share = coverage(topic_terms, unit.text, weights)
             if phrase and f" {phrase} " in f" {phrase_key(unit.text)} ":
                 share = 1.0
             score = (hit.score / best) * (0.35 + 0.65 * share)
+            if legal and unit.text.startswith("1. "):
+                score *= FIRST_KHOAN_WEIGHT
             found.append(Candidate(unit, hit.passage, hit.source, rank, score))
     return found
 
 
 def currency_notes(source: Source) -> tuple[str, ...]:
-    """What a reader must know about a document's currency: the manifest's note, else its status."""
-    if source.note:
-        return (source.note,)
-    if source.status in STATUS_NOTES:
-        return (STATUS_NOTES[source.status],)
-    return ()
+    """What a reader must know about a document's currency, printed with each of its quotations: the
+    manifest's note. (A plan's 'historical' status goes in the table of sources, not under every line.)"""
+    return (source.note,) if source.note else ()
+
+
+def status_note(source: Source) -> str:
+    """The document's standing in a few words, for the table of sources ('' when in force)."""
+    return STATUS_NOTES.get(source.status, "")
 
 
 def sentence_keys(text: str) -> list[str]:
@@ -269,7 +291,17 @@ def choose_quotes(candidates: list[Candidate], names: ProgrammeNames) -> list[tu
     printed: set[str] = set()
     per_passage: Counter[str] = Counter()
     words = 0
-    for candidate in sorted(candidates, key=lambda c: -c.score):
+    # Breadth first: every relevant passage gives its best unit before any gives its second.
+    best_first = sorted(candidates, key=lambda c: -c.score)
+    turn: Counter[str] = Counter()
+    rounds = []
+    for candidate in best_first:
+        # One turn per Điều or section, so four passages of one Điều do not crowd out the next Điều.
+        where = (candidate.passage.source_id, candidate.passage.section or candidate.passage.id)
+        rounds.append((turn[where], -candidate.score, candidate.rank))
+        turn[where] += 1
+    ordered = [c for _, c in sorted(zip(rounds, best_first), key=lambda pair: pair[0])]
+    for candidate in ordered:
         text = candidate.unit.text
         citation = candidate.passage.citation
         twin = next((quote for quote in chosen if same_text(quote["text"], text)), None)
@@ -351,18 +383,24 @@ def group_by_subtopic(chosen: list[tuple[Quote, float, int]], weights: dict[str,
     seed_similarity = [[_cosine(a, b) for b in vectors] for a in vectors]
     members = [[index] for index in range(len(groups))]
 
+    def size(member: list[int]) -> int:
+        return sum(len(groups[index]) for index in member)
+
     def linkage(first: list[int], second: list[int]) -> float:
         # Average linkage over the seeds: a merged group does not drift towards the common words.
         return sum(seed_similarity[i][j] for i in first for j in second) / (len(first) * len(second))
 
     while len(members) > 1:
-        best, pair = -1.0, (0, 1)
+        forced = len(members) > MAX_SUBTOPICS  # too many sub-topics: the closest two merge whatever their size
+        best, pair = -1.0, None
         for i in range(len(members)):
             for j in range(i + 1, len(members)):
+                if not forced and size(members[i]) + size(members[j]) > MAX_SUBTOPIC_QUOTES:
+                    continue  # keep a sub-topic short enough to read
                 similarity = linkage(members[i], members[j])
                 if similarity > best:
                     best, pair = similarity, (i, j)
-        if best < MERGE_SIMILARITY and len(members) <= MAX_SUBTOPICS:
+        if pair is None or (not forced and best < MERGE_SIMILARITY):
             break
         i, j = pair
         members[i] = members[i] + members[j]
@@ -380,15 +418,19 @@ def group_by_subtopic(chosen: list[tuple[Quote, float, int]], weights: dict[str,
 def subtopic_title(group: list[tuple[Quote, float, int]]) -> str:
     """A sub-topic's heading: the title of its best law article, else of its best plan heading or programme."""
     by_score = sorted(group, key=lambda item: -item[1])
-    for wanted in ("legal", "local", "national"):
-        for quote, _, _ in by_score:
-            if quote.tier != wanted:
-                continue
-            title = heading_title(quote.context) if quote.context else ""
-            if wanted == "national" and quote.programme:
-                title = quote.programme
-            if title:
-                return title[:1].upper() + title[1:]
+    legal = sum(1 for quote, _, _ in group if quote.tier == "legal")
+    # The law names the sub-topic when it says a fair part of it; else what most quotations are.
+    order = ("legal", "local", "national") if 3 * legal >= len(group) else ("local", "national", "legal")
+    for generic in (False, True):
+        for wanted in order:
+            for quote, _, _ in by_score:
+                if quote.tier != wanted:
+                    continue
+                title = heading_title(quote.context, generic=generic) if quote.context else ""
+                if wanted == "national" and quote.programme:
+                    title = quote.programme
+                if title:
+                    return title[:1].upper() + title[1:]
     return OTHER_TITLE
 
 
@@ -396,7 +438,17 @@ def collect_figures(candidates: list[Candidate]) -> tuple[FigureItem, ...]:
     """Figures and dates of the relevant units, each with the clause that says what it measures."""
     items: dict[str, FigureItem] = {}
     order: dict[str, float] = {}
-    for candidate in sorted(candidates, key=lambda c: -c.score):
+    # Breadth first: every relevant passage gives its best unit before any gives its second.
+    best_first = sorted(candidates, key=lambda c: -c.score)
+    turn: Counter[str] = Counter()
+    rounds = []
+    for candidate in best_first:
+        # One turn per Điều or section, so four passages of one Điều do not crowd out the next Điều.
+        where = (candidate.passage.source_id, candidate.passage.section or candidate.passage.id)
+        rounds.append((turn[where], -candidate.score, candidate.rank))
+        turn[where] += 1
+    ordered = [c for _, c in sorted(zip(rounds, best_first), key=lambda pair: pair[0])]
+    for candidate in ordered:
         for sentence in sentences(candidate.unit.text):
             for figure in figures_in(sentence):
                 if figure.kind not in FIGURE_KINDS or (figure.kind == "date" and cites_another_document(sentence)):
@@ -435,7 +487,7 @@ def source_row(source: Source) -> SourceRow:
         note=source.note,
         excerpt=source.excerpt,
         label=document_label(source),
-        status=source.status,
+        status=status_note(source),
     )
 
 

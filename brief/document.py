@@ -67,7 +67,7 @@ def write_brief(brief: Brief, path: Path) -> Path:
 
 def source_note(row: SourceRow) -> str:
     """The table's note cell: the manifest's currency note, and 'trích' for an excerpt."""
-    parts = ([EXCERPT_MARK] if row.excerpt else []) + ([row.note] if row.note else [])
+    parts = ([EXCERPT_MARK] if row.excerpt else []) + ([row.status] if row.status else []) + ([row.note] if row.note else [])
     return "; ".join(parts)
 
 
@@ -318,7 +318,11 @@ def write_docx(brief: Brief, path: Path) -> None:
     document.add_heading(f"IV. {HEADING_SOURCES.upper()}", level=1)
     table = document.add_table(rows=1, cols=len(SOURCE_COLUMNS))
     table.style = "Table Grid"
-    widths = (Cm(1.0), Cm(5.0), Cm(2.6), Cm(3.4), Cm(2.2), Cm(1.8))
+    table.autofit = False
+    # 16 cm of text width; LibreOffice reads the grid's column widths, Word the cells'.
+    widths = (Cm(1.3), Cm(4.3), Cm(2.5), Cm(2.7), Cm(2.3), Cm(2.9))
+    for column, width in zip(table.columns, widths):
+        column.width = width
     for cell, name, width in zip(table.rows[0].cells, SOURCE_COLUMNS, widths):
         cell.text = ""
         cell.width = width

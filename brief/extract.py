@@ -96,7 +96,7 @@ def figures_in(sentence: str) -> list[Figure]:
     return [figure for _, figure in sorted(figures, key=lambda pair: pair[0])]
 
 
-MAX_EXCERPT_WORDS = 32
+MAX_EXCERPT_WORDS = 40
 _CLAUSE_START = re.compile(r"[;:(]\s*|\.\s+")
 _CLAUSE_END = re.compile(r"\s*(?:[;:)]|\.(?:\s|$))")
 
@@ -117,35 +117,32 @@ def clause_around(sentence: str, figure: Figure) -> str:
         start = match.end()
     found = _CLAUSE_END.search(sentence, end_of_value)
     end = found.start() if found else len(sentence)
-    before = sentence[start:at].split()
-    after = sentence[end_of_value:end].split()
-    if len(before) + len(after) > MAX_EXCERPT_WORDS:
-        keep_after = min(len(after), MAX_EXCERPT_WORDS // 3)
-        keep_before = min(len(before), MAX_EXCERPT_WORDS - keep_after)
-        if keep_before < len(before):
-            start = _word_start(sentence, at, keep_before)
-        if keep_after < len(after):
-            end = _word_end(sentence, end_of_value, keep_after)
+    if len(sentence[start:end].split()) > MAX_EXCERPT_WORDS:
+        start, end = _comma_window(sentence, start, end, at, end_of_value)
     clause = sentence[start:end]
     clause = _LIST_MARK.sub("", clause.strip()).strip(" ,")
     return clause
 
 
-def _word_start(text: str, at: int, words: int) -> int:
-    """Where the `words`-th word before position `at` begins."""
-    cursor = at
-    for _ in range(words):
-        cursor = text.rfind(" ", 0, cursor - 1) + 1 if cursor > 0 else 0
-    return cursor
+def _comma_window(text: str, start: int, end: int, at: int, end_of_value: int) -> tuple[int, int]:
+    """The comma-separated pieces around a figure, grown outward while the clause stays short.
 
-
-def _word_end(text: str, at: int, words: int) -> int:
-    """Where the `words`-th word after position `at` ends."""
-    cursor = at
-    for _ in range(words):
-        next_space = text.find(" ", cursor + 1)
-        cursor = len(text) if next_space < 0 else next_space
-    return cursor
+    Never cuts inside a piece: Vietnamese words are several syllables, and a cut between two of
+    them ("Triển | khai") misquotes the text.
+    """
+    cuts = [start] + [start + m.end() for m in re.finditer(r",\s+", text[start:end])] + [end]
+    pieces = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
+    first = next(i for i, (left, right) in enumerate(pieces) if left <= at < right or right >= end_of_value)
+    last = next(i for i, (left, right) in enumerate(pieces) if right >= end_of_value)
+    while True:
+        grown = False
+        for left, right in ((first - 1, last), (first, last + 1)):
+            if 0 <= left and right < len(pieces):
+                if len(text[pieces[left][0] : pieces[right][1]].split()) <= MAX_EXCERPT_WORDS:
+                    first, last, grown = left, right, True
+                    break
+        if not grown:
+            return pieces[first][0], pieces[last][1]
 
 
 # ---------------------------------------------------------------- review questions
@@ -165,7 +162,9 @@ _DEFINITION = re.compile(
 )
 _NOT_A_TERM = re.compile(r"^(?:Trên đây|Dưới đây|Sau đây|Đây|Đó|Điều này|Mục tiêu|Mục đích|Chủ đề|Thời gian|Nội dung|Kết quả|Năm)\b")
 # Sentences whose dates belong to another document or to the letterhead ("Hà Nội, ngày …").
-_CITES_ANOTHER_DOCUMENT = re.compile(r"^(?:[-–]\s*)?(?:Căn cứ|Thực hiện|Theo|Số\s*:)|^[^,]{2,60},\s*ngày\s+\d")
+_CITES_ANOTHER_DOCUMENT = re.compile(r"^(?:[-–]\s*)?(?:Căn cứ|Thực hiện|Theo|Số\s*:)|^[^,]{2,60},\s*ngày\s+(?:\d|tháng)")
+# A date right after a document's number is that document's date ("Kế hoạch số 183/KH-UBND ngày …").
+_DOCUMENT_DATE = re.compile(r"\d+[-/][\w/.-]*[A-ZĐ][\w/.-]*\s+(?:của\s+[^,;]{0,40}\s+)?$")
 _ASK = {
     "percent": "bao nhiêu phần trăm",
     "date": "khi nào",
@@ -177,6 +176,12 @@ _ASK = {
 def cites_another_document(sentence: str) -> bool:
     """A sentence whose dates belong to another document or to the letterhead ("Căn cứ …", "Hà Nội, ngày …")."""
     return bool(_CITES_ANOTHER_DOCUMENT.match(sentence))
+
+
+def is_document_date(figure: Figure) -> bool:
+    """A date that belongs to a document named just before it, not to an event."""
+    at = figure.sentence.find(figure.value)
+    return figure.kind == "date" and at >= 0 and bool(_DOCUMENT_DATE.search(figure.sentence[max(0, at - 80) : at]))
 
 
 def definition_question(sentence: str) -> Question | None:

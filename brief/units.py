@@ -22,11 +22,12 @@ _ENDS_SENTENCE = re.compile(r"[.;!?…”\"]\s*$")
 # Plan lines that only organise the text ("a) Hoạt động 1", "1. Mục đích", "- Nội dung:").
 _GENERIC_HEADING = re.compile(
     r"^(?:Hoạt động\s*\d*|Mục đích|Yêu cầu|Nội dung|Cơ quan thực hiện|Thời gian|Mục tiêu\s*\d*|"
-    r"Mục đích, yêu cầu|Nội dung thực hiện|Tổ chức thực hiện|Kế hoạch|Số|Phần mở đầu)\s*:?$",
+    r"Mục đích, yêu cầu|Nội dung thực hiện|Nội dung hoạt động|Giải pháp thực hiện|Tổ chức thực hiện|Kế hoạch|Số|Phần mở đầu)\s*:?$",
     re.IGNORECASE,
 )
 MAX_UNIT_WORDS = 90  # a longer plan line is quoted sentence by sentence
 MAX_HEADING_WORDS = 25
+MAX_TITLE_WORDS = 12  # a longer heading line is a sentence cut short, not a title
 
 
 @dataclass(frozen=True)
@@ -50,13 +51,16 @@ def is_heading_line(line: str) -> bool:
     return bool(_NUMBERED.match(line)) or line.isupper() or len(words) <= 12
 
 
-def heading_title(line: str) -> str:
-    """A heading line as a sub-topic title: numbering and colon gone, capitals lowered, '' if generic."""
-    text = _NUMBERED.sub("", line.strip()).strip().rstrip(":").strip()
+def heading_title(line: str, *, generic: bool = False) -> str:
+    """A heading line as a sub-topic title: numbering and colon gone, capitals lowered; '' if it is
+    generic ("Mục đích", "Hoạt động 1") unless `generic` allows the ones that still say something."""
+    text = _NUMBERED.sub("", re.sub(r"^[-–+•]\s*", "", line.strip())).strip().rstrip(":").strip()
     match = _DIEU.match(line.strip())
     if match:
-        text = match["title"].strip().rstrip(".")
-    if not text or _GENERIC_HEADING.match(text):
+        return match["title"].strip().rstrip(".")  # an article's own title, however long
+    if not text or len(text.split()) > MAX_TITLE_WORDS or text.endswith(","):
+        return ""
+    if _GENERIC_HEADING.match(text) and not (generic and len(text.split()) >= 3):
         return ""
     if text.isupper():
         text = text[:1] + text[1:].lower()

@@ -15,11 +15,12 @@ from dataclasses import replace
 
 from brief.compose import NothingFound, compose_brief, sentence_keys
 from brief.programmes import ProgrammeNames
+from brief.quiz import figure_value_key, short_label
 from brief.document import office_binary, render_markdown, write_brief
 from brief.extract import figures_in, same_text, sentences
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-TOPICS = ("bạo lực trên cơ sở giới", "lao động nữ", "Tháng hành động")
+TOPICS = ("bạo lực trên cơ sở giới", "quyền của lao động nữ", "Tháng hành động vì bình đẳng giới")
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found at {CORPUS}")
 
@@ -74,7 +75,7 @@ def test_every_quotation_is_verbatim_in_the_passage_it_cites(searcher, briefs, t
 
 def test_the_quotation_check_catches_a_quote_its_passage_does_not_hold(searcher, briefs):
     by_id = {passage.id: passage for passage in searcher.passages}
-    brief = briefs["lao động nữ"]
+    brief = briefs["quyền của lao động nữ"]
     first = brief.sections[0].quotes[0]
     forged = replace(first, text=first.text.replace("lao động", "người lao động", 1) + " (thêm)")
     tampered = replace(brief, sections=(replace(brief.sections[0], quotes=(forged,)),))
@@ -135,7 +136,7 @@ def test_dates_are_never_read_as_durations_nor_document_numbers_as_quantities():
 
 
 def test_the_action_month_period_lists_every_plan_that_sets_it(briefs):
-    periods = [item for item in briefs["Tháng hành động"].figures if item.kind == "period"]
+    periods = [item for item in briefs["Tháng hành động vì bình đẳng giới"].figures if item.kind == "period"]
     assert any("15/11" in item.value and len(item.citations) >= 2 for item in periods)
 
 
@@ -160,8 +161,79 @@ def test_programme_names_are_agreed_by_counting_documents_not_known_in_advance()
     assert names.programmes[0].source_ids == ("a", "b", "c")
 
 
+def quiz_problems(brief, searcher) -> list[str]:
+    """Questions whose right option is not quoted from the cited passage, or whose options repeat."""
+    by_id = {passage.id: passage for passage in searcher.passages}
+    problems = []
+    for item in brief.quiz:
+        passage = by_id[item.passage_id]
+        right = item.options[item.answer]
+        if item.kind == "document":
+            if right != short_label(searcher.sources[passage.source_id]):
+                problems.append(f"not the cited document: {right}")
+        elif right not in item.evidence or item.evidence not in passage.text:
+            problems.append(f"not quoted from {item.citation}: {right}")
+        keys = [figure_value_key(option) for option in item.options]
+        if len(set(keys)) != 4:
+            problems.append(f"an option repeats another: {item.options}")
+    return problems
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_the_quiz_has_ten_multiple_choice_questions_whose_right_option_is_quoted(searcher, briefs, topic):
+    quiz = briefs[topic].quiz
+    assert len(quiz) >= 10
+    for item in quiz:
+        assert len(item.options) == 4 and 0 <= item.answer < 4
+        assert item.question.endswith("?") and item.question[:1].isupper()
+        assert item.question.startswith(("Theo ", "Văn bản nào")), item.question
+        assert "Điều này" not in item.question.split("khoản 1 Điều này")[-1] or item.kind != "agency"
+    assert quiz_problems(briefs[topic], searcher) == []
+    assert len({item.kind for item in quiz}) >= 3  # what, who, when, how much, which document: a mix
+
+
+def test_the_quiz_check_catches_a_right_answer_its_passage_does_not_say(searcher, briefs):
+    item = next(item for item in briefs["quyền của lao động nữ"].quiz if item.kind != "document")
+    options = list(item.options)
+    options[item.answer] = "99 năm"
+    forged = replace(briefs["quyền của lao động nữ"], quiz=(replace(item, options=tuple(options)),))
+    assert quiz_problems(forged, searcher)
+    twin = list(item.options)
+    twin[(item.answer + 1) % 4] = item.options[item.answer]
+    forged = replace(briefs["quyền của lao động nữ"], quiz=(replace(item, options=tuple(twin)),))
+    assert quiz_problems(forged, searcher)
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_wrong_options_are_of_the_same_kind_as_the_right_one(searcher, briefs, topic):
+    labels = {short_label(source) for source in searcher.sources.values()}
+    for item in briefs[topic].quiz:
+        right = item.options[item.answer]
+        wrong = [option for i, option in enumerate(item.options) if i != item.answer]
+        if item.kind == "percent":
+            assert all(option.endswith("%") for option in item.options)
+        elif item.kind == "quantity":
+            unit = right.split(" ", 1)[1]
+            assert all(option.split(" ", 1)[1] == unit for option in wrong), item.options
+        elif item.kind == "time":
+            assert all({f.kind for f in figures_in(option)} & {"period", "date", "deadline"} for option in item.options)
+        elif item.kind == "document":
+            assert set(item.options) <= labels
+        elif item.kind == "agency":
+            assert all(option.split()[0][:1].isupper() for option in item.options)
+        for option in wrong:
+            assert option not in item.question, (option, item.question)
+
+
+def test_the_answer_key_cites_every_question(briefs):
+    text = render_markdown(briefs["Tháng hành động vì bình đẳng giới"])
+    key = text.split("**Đáp án**", 1)[1]
+    for number, item in enumerate(briefs["Tháng hành động vì bình đẳng giới"].quiz, start=1):
+        assert f"Câu {number}: {'ABCD'[item.answer]} — {item.citation}" in key
+
+
 def test_sources_list_carries_currency_notes_and_excerpt_marks(briefs):
-    rows = {row.id: row for row in briefs["lao động nữ"].sources}
+    rows = {row.id: row for row in briefs["quyền của lao động nữ"].sources}
     assert rows["bo-luat-lao-dong-2019-chuong-x"].excerpt
     assert all(row.title and row.issued for row in rows.values())
 
@@ -188,7 +260,7 @@ def test_docx_page_is_a4_with_administrative_margins_times_new_roman_and_page_nu
     from docx import Document
     from docx.shared import Cm, Pt
 
-    document = Document(str(write_brief(briefs["lao động nữ"], tmp_path / "brief.docx")))
+    document = Document(str(write_brief(briefs["quyền của lao động nữ"], tmp_path / "brief.docx")))
     section = document.sections[0]
     assert abs(section.page_width - Cm(21)) < Cm(0.05) and abs(section.page_height - Cm(29.7)) < Cm(0.05)
     assert abs(section.top_margin - Cm(2)) < Cm(0.05) and abs(section.bottom_margin - Cm(2)) < Cm(0.05)
@@ -205,8 +277,8 @@ def test_docx_page_is_a4_with_administrative_margins_times_new_roman_and_page_nu
 
 
 def test_markdown_has_the_same_parts(briefs):
-    text = render_markdown(briefs["lao động nữ"])
-    assert text.startswith("# Tài liệu tập huấn: lao động nữ")
+    text = render_markdown(briefs["quyền của lao động nữ"])
+    assert text.startswith("# Tài liệu tập huấn: quyền của lao động nữ")
     for heading in ("## I. Nội dung theo chủ đề", "## II. Số liệu và mốc thời gian", "## III. Câu hỏi trắc nghiệm", "## IV. Nguồn đã sử dụng"):
         assert heading in text
     assert "**Tài liệu tổng hợp từ các văn bản: " in text
@@ -253,7 +325,7 @@ def test_sentences_are_verbatim_slices_and_figures_are_found():
 def test_libreoffice_renders_the_handout_to_a_pdf_with_numbered_a4_pages(tmp_path, briefs):
     from pypdf import PdfReader
 
-    path = write_brief(briefs["Tháng hành động"], tmp_path / "brief.pdf")
+    path = write_brief(briefs["Tháng hành động vì bình đẳng giới"], tmp_path / "brief.pdf")
     reader = PdfReader(str(path))
     assert len(reader.pages) >= 2
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
