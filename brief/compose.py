@@ -54,6 +54,7 @@ MAX_SUBTOPICS = 7
 MAX_SUBTOPIC_QUOTES = 8
 MERGE_SIMILARITY = 0.3  # cosine of two sub-topics' words above which they are one sub-topic
 MAX_FIGURES = 10
+MAX_SAME_VALUE = 2
 FIGURE_KINDS = ("percent", "quantity", "period", "deadline", "date")
 OTHER_TITLE = "Các nội dung liên quan khác"
 # Letterheads, signatures and closing formulas say nothing a trainer teaches.
@@ -395,9 +396,12 @@ def group_by_subtopic(chosen: list[tuple[Quote, float, int]], weights: dict[str,
         best, pair = -1.0, None
         for i in range(len(members)):
             for j in range(i + 1, len(members)):
-                if not forced and size(members[i]) + size(members[j]) > MAX_SUBTOPIC_QUOTES:
+                joined = size(members[i]) + size(members[j])
+                if not forced and joined > MAX_SUBTOPIC_QUOTES:
                     continue  # keep a sub-topic short enough to read
                 similarity = linkage(members[i], members[j])
+                if forced:
+                    similarity /= math.sqrt(joined)  # merging small groups first keeps any one from swelling
                 if similarity > best:
                     best, pair = similarity, (i, j)
         if pair is None or (not forced and best < MERGE_SIMILARITY):
@@ -438,6 +442,7 @@ def collect_figures(candidates: list[Candidate]) -> tuple[FigureItem, ...]:
     """Figures and dates of the relevant units, each with the clause that says what it measures."""
     items: dict[str, FigureItem] = {}
     order: dict[str, float] = {}
+    per_value: Counter[str] = Counter()
     # Breadth first: every relevant passage gives its best unit before any gives its second.
     best_first = sorted(candidates, key=lambda c: -c.score)
     turn: Counter[str] = Counter()
@@ -457,11 +462,14 @@ def collect_figures(candidates: list[Candidate]) -> tuple[FigureItem, ...]:
                 if not excerpt:
                     continue
                 key = figure_key(figure) if figure.kind in ("period", "deadline") else phrase_key(excerpt)
+                if key not in items and per_value[figure_value(figure)] >= MAX_SAME_VALUE:
+                    continue  # "12 tháng tuổi" four times says less than four different figures
                 item = items.get(key)
                 citation = candidate.passage.citation
                 if item is None:
                     items[key] = FigureItem(figure.value, figure.kind, excerpt, (citation,), (candidate.passage.id,))
                     order[key] = candidate.score
+                    per_value[figure_value(figure)] += 1
                 elif citation not in item.citations:
                     items[key] = FigureItem(
                         item.value, item.kind, item.excerpt, item.citations + (citation,),
@@ -469,6 +477,11 @@ def collect_figures(candidates: list[Candidate]) -> tuple[FigureItem, ...]:
                     )
     ranked = sorted(items, key=lambda key: (FIGURE_KINDS.index(items[key].kind), -order[key]))
     return tuple(items[key] for key in ranked[:MAX_FIGURES])
+
+
+def figure_value(figure) -> str:
+    """A figure's value as a key: '06 tháng' and '6 tháng' alike."""
+    return re.sub(r"\b0+(\d)", r"\1", phrase_key(figure.value))
 
 
 def document_label_short(source: Source) -> str:

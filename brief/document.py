@@ -159,6 +159,11 @@ def render_quiz_markdown(quiz: tuple[QuizItem, ...]) -> list[str]:
     return out + [""]
 
 
+def render_quiz_only(brief: Brief) -> str:
+    """The quiz alone, for `binhdang brief --quiz-only`: a title line, the questions, the answer key."""
+    return "\n".join([f"# {HEADING_QUIZ}: {brief.topic}", ""] + render_quiz_markdown(brief.quiz))
+
+
 # ---------------------------------------------------------------- Word
 
 

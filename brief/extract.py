@@ -97,14 +97,14 @@ def figures_in(sentence: str) -> list[Figure]:
 
 
 MAX_EXCERPT_WORDS = 40
-_CLAUSE_START = re.compile(r"[;:(]\s*|\.\s+")
-_CLAUSE_END = re.compile(r"\s*(?:[;:)]|\.(?:\s|$))")
+_CLAUSE_START = re.compile(r"[;:]\s*|\.\s+")
+_CLAUSE_END = re.compile(r"\s*(?:[;:]|\.(?:\s|$))")
 
 
 def clause_around(sentence: str, figure: Figure) -> str:
     """The clause of a sentence that holds a figure (what it measures), verbatim; '' if not found.
 
-    The clause runs from the last ';', ':' or '(' before the figure to the next one after it
+    The clause runs from the last ';' or ':' before the figure to the next one after it
     (commas stay: "tỷ lệ nữ …, đạt ít nhất 30%" keeps its subject); a long clause is cut at
     word boundaries around the figure.
     """

@@ -15,6 +15,7 @@ from brief.extract import sentences
 
 # "1. ", "2a. " open a khoản; "a) ", "đ) " open a điểm; "- ", "+ " open a list item.
 _KHOAN = re.compile(r"^\d+[a-z]?\.\s")
+_LIST_DASH = re.compile(r"^[-–+•]\s+")
 _ITEM = re.compile(r"^(?:[a-zđ]\)|[-–+•])\s")
 _DIEU = re.compile(r"^Điều\s+\d+[a-z]?\.\s*(?P<title>.*)$")
 _NUMBERED = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\))\s*")
@@ -113,6 +114,9 @@ def plan_units(text: str) -> list[Unit]:
             title = heading_title(line)
             heading = title or heading
             continue
+        mark = _LIST_DASH.match(line)
+        if mark:  # "- Chỉ tiêu 3: …" is quoted from its first word; the dash is layout
+            line, offset = line[mark.end() :], offset + mark.end()
         if len(line.split()) <= MAX_UNIT_WORDS:
             units.append(Unit(line, heading, offset))
             continue

@@ -147,9 +147,15 @@ HELP = {
     "out": "nơi đặt mô hình (mặc định: $BINHDANG_MODEL hoặc thư mục cache người dùng)",
     "force": "dựng lại kể cả khi đã có mô hình hợp lệ",
     "help": "hiện hướng dẫn này rồi thoát",
-    "brief": "tài liệu tập huấn về một chủ đề (.docx hoặc .md): trích dẫn theo loại văn bản, số liệu, câu hỏi ôn tập",
+    "brief": "tài liệu tập huấn về một chủ đề (.docx, .pdf, .md) hoặc bài trình chiếu (.pptx): trích dẫn theo chủ đề con, số liệu, câu hỏi trắc nghiệm",
+    "brief description": (
+        "Tài liệu khổ A4 (Times New Roman 13 pt, có số trang): trích dẫn nguyên văn theo chủ đề con, luật trước, "
+        "rồi chương trình quốc gia, rồi kế hoạch địa phương; số liệu và mốc thời gian kèm câu chữ nêu chúng; "
+        "câu hỏi trắc nghiệm có đáp án. Tạo .pdf cần LibreOffice (soffice)."
+    ),
+    "brief quiz only": "chỉ in câu hỏi trắc nghiệm và đáp án (Markdown) ra màn hình",
     "brief topic": "chủ đề, ví dụ \"bạo lực trên cơ sở giới\"",
-    "brief out": "tệp kết quả: .docx (Word) hoặc .md (Markdown)",
+    "brief out": "tệp kết quả theo đuôi: .docx (Word), .pdf (qua LibreOffice), .pptx (trình chiếu), .md (Markdown); lặp lại để tạo nhiều tệp",
     "brief k": "số đoạn được xem xét (mặc định {default})",
     "db": "tạo hoặc nâng cấp cơ sở dữ liệu của bot",
     "db migrate": "áp dụng các bước nâng cấp (migration) chưa áp dụng",
@@ -171,10 +177,11 @@ BINHDANG_DATABASE_URL (hoặc --database) có dạng postgresql://user:password@
 
 BRIEF_NOTHING_FOUND = "{reason} Chưa tạo tài liệu. Hãy thử một chủ đề khác (ví dụ: «bạo lực trên cơ sở giới», «lao động nữ»)."
 BRIEF_WRITTEN = (
-    "Đã tạo tài liệu «{title}»: {path} ({sections} phần, {figures} số liệu, {questions} câu hỏi trắc nghiệm, "
+    "Đã tạo tài liệu «{title}»: {path} ({sections} chủ đề con, {figures} số liệu, {questions} câu hỏi trắc nghiệm, "
     "{sources} văn bản nguồn)."
 )
 BRIEF_CANNOT_WRITE = "Không ghi được tệp {path}: {error}"
+BRIEF_NO_OUTPUT = "Hãy cho biết tệp cần tạo (--out tai-lieu.docx, .pdf, .pptx hoặc .md) hoặc dùng --quiz-only."
 BRIEF_INDEX_PROBLEM = "Không mở được chỉ mục: {error}"
 
 # ---------------------------------------------------------------- argparse's own words

@@ -24,7 +24,7 @@ MODULES = sorted(
 )
 # Imported inside functions (slow to import, needed only for one file type or one command).
 LAZY_IMPORTS = ["trafilatura", "lxml.html.clean", "charset_normalizer", "docx", "pypdf", "faiss", "sentence_transformers",
-                "telegram.ext", "psycopg", "psycopg_pool"]
+                "telegram.ext", "psycopg", "psycopg_pool", "pptx"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -16,6 +16,7 @@ from dataclasses import replace
 from brief.compose import NothingFound, compose_brief, sentence_keys
 from brief.programmes import ProgrammeNames
 from brief.quiz import figure_value_key, short_label
+from brief.slides import fitting_size, plan_slides
 from brief.document import office_binary, render_markdown, write_brief
 from brief.extract import figures_in, same_text, sentences
 
@@ -100,7 +101,9 @@ def test_quotations_are_whole_sentences_or_whole_khoan(searcher, briefs, topic):
             text = by_id[quote.passage_ids[0]].text
             at = text.index(quote.text)
             # A quotation starts at a line's start and ends at a sentence's or line's end.
-            assert at == 0 or text[at - 1] in "\n " and (text[at - 1] == "\n" or text[at - 2] in ".;!?:")
+            line_start = text.rfind("\n", 0, at) + 1
+            before = text[line_start:at]
+            assert re.fullmatch(r"\s*(?:[-–+•]\s*)?", before) or before.rstrip()[-1:] in ".;!?:", before[-40:]
             end = at + len(quote.text)
             assert end == len(text) or text[end] == "\n" or quote.text[-1] in ".;!?:”\"", quote.text[-40:]
 
@@ -322,13 +325,65 @@ def test_sentences_are_verbatim_slices_and_figures_are_found():
 
 
 @pytest.mark.skipif(office_binary() is None, reason="LibreOffice is not installed (apt-get install -y libreoffice-writer-nogui)")
-def test_libreoffice_renders_the_handout_to_a_pdf_with_numbered_a4_pages(tmp_path, briefs):
+def test_libreoffice_renders_each_handout_to_numbered_a4_pages(tmp_path, briefs):
     from pypdf import PdfReader
 
-    path = write_brief(briefs["Tháng hành động vì bình đẳng giới"], tmp_path / "brief.pdf")
-    reader = PdfReader(str(path))
-    assert len(reader.pages) >= 2
-    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
-    assert abs(width - 595) < 3 and abs(height - 842) < 3  # A4 in points
-    # The footer's PAGE field printed each page's own number.
-    assert reader.pages[1].extract_text().strip().endswith("2")
+    for number, topic in enumerate(TOPICS):
+        reader = PdfReader(str(write_brief(briefs[topic], tmp_path / f"brief-{number}.pdf")))
+        assert 5 <= len(reader.pages) <= 11, (topic, len(reader.pages))
+        width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+        assert abs(width - 595) < 3 and abs(height - 842) < 3  # A4 in points
+        # The footer's PAGE field printed each page's own number.
+        assert reader.pages[1].extract_text().strip().endswith("2")
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_the_slide_deck_opens_with_python_pptx_16_9_with_a_slide_per_subtopic(tmp_path, briefs, topic):
+    from pptx import Presentation
+
+    brief = briefs[topic]
+    deck = Presentation(str(write_brief(brief, tmp_path / "slides.pptx")))
+    assert 8 <= len(deck.slides) <= 20
+    assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.01
+    titles = [slide.shapes.title.text for slide in deck.slides]
+    assert titles[-1] == "Nguồn đã sử dụng" and "Số liệu và mốc thời gian" in titles and "Đáp án" in titles
+    planned = plan_slides(brief)
+    assert titles[1 : 1 + len([p for p in planned if p.title in {s.title for s in brief.sections}])] == [
+        p.title for p in planned if p.title in {s.title for s in brief.sections}
+    ]
+    assert any(title.startswith("Câu hỏi") for title in titles)
+    for slide, plan in zip(list(deck.slides)[1:], planned[1:]):
+        if plan.title in {section.title for section in brief.sections}:
+            assert "Trích dẫn" in slide.notes_slide.notes_text_frame.text  # citations go to the notes
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_slide_bullets_are_verbatim_sentences_and_every_slide_text_fits_its_box(searcher, briefs, topic):
+    texts = [passage.text for passage in searcher.passages]
+    sections = {section.title for section in briefs[topic].sections}
+    for plan in plan_slides(briefs[topic]):
+        assert fitting_size(plan.lines) is not None, plan.title
+        if plan.title in sections:
+            for bullet in plan.lines:
+                quoted = bullet.strip("“”")
+                assert any(quoted in text for text in texts), quoted
+
+
+def test_an_overfull_slide_is_detected():
+    assert fitting_size(("chữ " * 2000,)) is None
+    assert fitting_size(("Một dòng ngắn.",)) == 24
+
+
+def test_quiz_only_prints_the_quiz_and_its_key(index_dir, capsys):
+    args = _parse(["brief", "quyền của lao động nữ", "--quiz-only", "--index", str(index_dir)])
+    assert brief_command.run(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Câu hỏi trắc nghiệm: quyền của lao động nữ")
+    assert out.count("**Câu ") >= 10 and "**Đáp án**" in out and "A. " in out
+    assert "Nội dung theo chủ đề" not in out
+
+
+def test_command_without_an_output_or_quiz_only_says_what_to_give(index_dir, capsys):
+    args = _parse(["brief", "lao động nữ", "--index", str(index_dir)])
+    assert brief_command.run(args) == 1
+    assert "--out" in capsys.readouterr().err
