@@ -10,9 +10,9 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from index.normalise import syllables_of
+from index.normalise import match_key, syllables_of
 from index.types import Hit
 from knowledge import doctypes
 from knowledge.citation import document_label
@@ -46,6 +46,9 @@ STATUS_NOTES = {
 }
 SEARCH_DEPTH = 40
 RELATIVE_SCORE = 0.45  # a passage without the topic's phrase must score near the best
+DENSE_MARGIN = 0.03  # passages this close (cosine) to the closest one by meaning are about the topic too
+DENSE_SHARE = 0.8  # …and count as this share of the best hit by words, at most
+SIBLING_SHARE = 0.9  # the other khoản of a law article found count nearly as much as the one found
 QUOTE_WORDS = 1300  # quotations of a broad topic: with figures, quiz and sources, 6–10 A4 pages
 MAX_UNITS_PER_PASSAGE = 3
 MIN_UNIT_WORDS = 6
@@ -154,6 +157,8 @@ def compose_brief(searcher, topic: str, *, k: int = SEARCH_DEPTH, today: dt.date
         raise NothingFound("Chủ đề trống.")
     result = searcher.search(topic, k=max(k, 1))
     hits = [] if result.abstained else relevant_hits(topic, list(result.hits))
+    if hits:
+        hits = gather_by_meaning(searcher, topic, hits, k=max(k, 1))
     if not hits:
         raise NothingFound(f"Không tìm thấy nội dung nào về «{topic}» trong cơ sở tri thức.")
     passages: list[Passage] = list(searcher.passages)
@@ -202,6 +207,39 @@ def relevant_hits(topic: str, hits: list[Hit]) -> list[Hit]:
         if has_phrase or hit.score >= RELATIVE_SCORE * best:
             kept.append(hit)
     return kept
+
+
+def gather_by_meaning(searcher, topic: str, hits: list[Hit], *, k: int) -> list[Hit]:
+    """The hits found by words, plus passages close to the topic by meaning, plus the rest of each
+    law article found (its khoản 1 states the rule the other khoản qualify).
+
+    Scores become one scale: a share of the best (words), or of the closest by meaning.
+    """
+    best = max(hit.score for hit in hits) or 1.0
+    relevance = {hit.passage.id: hit.score / best for hit in hits}
+    found = {hit.passage.id: hit for hit in hits}
+    if "dense" in getattr(searcher, "modes", ()):
+        by_meaning = searcher.search(topic, k=k, mode="dense")
+        if not by_meaning.abstained and by_meaning.hits:
+            closest = by_meaning.hits[0].score
+            for hit in by_meaning.hits:
+                gap = closest - hit.score
+                if gap > DENSE_MARGIN:
+                    break
+                share = DENSE_SHARE * (1 - gap / (2 * DENSE_MARGIN))
+                if share > relevance.get(hit.passage.id, 0.0):
+                    relevance[hit.passage.id] = share
+                    found.setdefault(hit.passage.id, hit)
+    for hit in list(found.values()):
+        if source_tier(hit.source) != "legal" or not hasattr(searcher, "section_passages"):
+            continue
+        for sibling in searcher.section_passages(hit.passage.id):
+            share = SIBLING_SHARE * relevance[hit.passage.id]
+            if share > relevance.get(sibling.id, 0.0):
+                relevance[sibling.id] = share
+                found.setdefault(sibling.id, Hit(sibling, hit.source, 0.0))
+    ordered = sorted(found.values(), key=lambda hit: -relevance[hit.passage.id])
+    return [replace(hit, score=relevance[hit.passage.id]) for hit in ordered]
 
 
 def term_weights(passages: list[Passage]) -> dict[str, float]:
@@ -292,16 +330,20 @@ def choose_quotes(candidates: list[Candidate], names: ProgrammeNames) -> list[tu
     printed: set[str] = set()
     per_passage: Counter[str] = Counter()
     words = 0
-    # Breadth first: every relevant passage gives its best unit before any gives its second.
-    best_first = sorted(candidates, key=lambda c: -c.score)
-    turn: Counter[str] = Counter()
-    rounds = []
-    for candidate in best_first:
-        # One turn per Điều or section, so four passages of one Điều do not crowd out the next Điều.
+    # Breadth first: every Điều or section gives one unit before any gives a second; sections in
+    # order of their best unit; within a law article its khoản 1 first (the rule the others qualify).
+    sections: dict[tuple[str, str], list[Candidate]] = {}
+    for candidate in sorted(candidates, key=lambda c: -c.score):
         where = (candidate.passage.source_id, candidate.passage.section or candidate.passage.id)
-        rounds.append((turn[where], -candidate.score, candidate.rank))
-        turn[where] += 1
-    ordered = [c for _, c in sorted(zip(rounds, best_first), key=lambda pair: pair[0])]
+        sections.setdefault(where, []).append(candidate)
+    for members in sections.values():
+        members.sort(key=lambda c: (not (source_tier(c.source) == "legal" and c.unit.text.startswith("1. ")), -c.score))
+    ordered = [
+        members[turn]
+        for turn in range(max((len(members) for members in sections.values()), default=0))
+        for members in sections.values()
+        if turn < len(members)
+    ]
     for candidate in ordered:
         text = candidate.unit.text
         citation = candidate.passage.citation
@@ -412,15 +454,16 @@ def group_by_subtopic(chosen: list[tuple[Quote, float, int]], weights: dict[str,
     groups = [[item for index in group for item in groups[index]] for group in members]
     sections: dict[str, list[tuple[Quote, float, int]]] = {}
     for group in sorted(groups, key=lambda g: -max(score for _, score, _ in g)):
-        sections.setdefault(subtopic_title(group), []).extend(group)
+        sections.setdefault(subtopic_title(group, weights), []).extend(group)
     return tuple(
         Section(title, tuple(quote for quote, _, _ in sorted(items, key=lambda item: (item[2], -item[1]))))
         for title, items in sections.items()
     )
 
 
-def subtopic_title(group: list[tuple[Quote, float, int]]) -> str:
-    """A sub-topic's heading: the title of its best law article, else of its best plan heading or programme."""
+def subtopic_title(group: list[tuple[Quote, float, int]], weights: dict[str, float] | None = None) -> str:
+    """A sub-topic's heading: the title of its best law article, else of its best plan heading or
+    programme, else the phrase its quotations share ("Về truyền thông, tuyên truyền")."""
     by_score = sorted(group, key=lambda item: -item[1])
     legal = sum(1 for quote, _, _ in group if quote.tier == "legal")
     # The law names the sub-topic when it says a fair part of it; else what most quotations are.
@@ -435,7 +478,47 @@ def subtopic_title(group: list[tuple[Quote, float, int]]) -> str:
                     title = quote.programme
                 if title:
                     return title[:1].upper() + title[1:]
-    return OTHER_TITLE
+    phrase = shared_phrase([quote.text for quote, _, _ in group], weights or {})
+    return f"Về {phrase}" if phrase else OTHER_TITLE
+
+
+_EDGE_WORDS = frozenset(
+    "và của các cho với trong về để đến từ tại theo là được có những một này đó thì mà hoặc như trên dưới đã sẽ "
+    "đang cũng nhằm việc công tác thực hiện tăng cường đẩy mạnh triển khai tổ chức tích cực chủ động tiếp tục "
+    "xây dựng nâng cao bảo đảm đảm bảo".split()
+)
+
+
+def shared_phrase(texts: list[str], weights: dict[str, float]) -> str:
+    """The 2–4-word phrase, as written, that most of the texts share, weighted by how telling its
+    words are; '' when no phrase is shared by two texts or more."""
+    seen: dict[str, tuple[str, set[int]]] = {}
+    for number, text in enumerate(texts):
+        # Words with what separates them; a phrase may hold a comma ("phòng ngừa, ứng phó") but no
+        # other punctuation.
+        tokens = list(re.finditer(r"[^\W\d_]+", text))
+        for size in (2, 3, 4):
+            for start in range(len(tokens) - size + 1):
+                piece = tokens[start : start + size]
+                gaps = [text[a.end() : b.start()] for a, b in zip(piece, piece[1:])]
+                if any(gap not in (" ", ", ") for gap in gaps):
+                    continue
+                first, last = piece[0].group(0).lower(), piece[-1].group(0).lower()
+                if first in _EDGE_WORDS or last in _EDGE_WORDS:
+                    continue
+                written = text[piece[0].start() : piece[-1].end()]
+                key = match_key(written.replace(",", ""))
+                entry = seen.setdefault(key, (written[:1].lower() + written[1:], set()))
+                entry[1].add(number)
+    best, best_score = "", 0.0
+    for key, (written, where) in seen.items():
+        if len(where) < 2:
+            continue
+        telling = sum(weights.get(term, 0.0) for term in syllables_of(written, marked=True))
+        score = len(where) * telling
+        if score > best_score:
+            best, best_score = written, score
+    return best
 
 
 def collect_figures(candidates: list[Candidate]) -> tuple[FigureItem, ...]:
@@ -443,16 +526,20 @@ def collect_figures(candidates: list[Candidate]) -> tuple[FigureItem, ...]:
     items: dict[str, FigureItem] = {}
     order: dict[str, float] = {}
     per_value: Counter[str] = Counter()
-    # Breadth first: every relevant passage gives its best unit before any gives its second.
-    best_first = sorted(candidates, key=lambda c: -c.score)
-    turn: Counter[str] = Counter()
-    rounds = []
-    for candidate in best_first:
-        # One turn per Điều or section, so four passages of one Điều do not crowd out the next Điều.
+    # Breadth first: every Điều or section gives one unit before any gives a second; sections in
+    # order of their best unit; within a law article its khoản 1 first (the rule the others qualify).
+    sections: dict[tuple[str, str], list[Candidate]] = {}
+    for candidate in sorted(candidates, key=lambda c: -c.score):
         where = (candidate.passage.source_id, candidate.passage.section or candidate.passage.id)
-        rounds.append((turn[where], -candidate.score, candidate.rank))
-        turn[where] += 1
-    ordered = [c for _, c in sorted(zip(rounds, best_first), key=lambda pair: pair[0])]
+        sections.setdefault(where, []).append(candidate)
+    for members in sections.values():
+        members.sort(key=lambda c: (not (source_tier(c.source) == "legal" and c.unit.text.startswith("1. ")), -c.score))
+    ordered = [
+        members[turn]
+        for turn in range(max((len(members) for members in sections.values()), default=0))
+        for members in sections.values()
+        if turn < len(members)
+    ]
     for candidate in ordered:
         for sentence in sentences(candidate.unit.text):
             for figure in figures_in(sentence):

@@ -160,7 +160,8 @@ class Question:
 _DEFINITION = re.compile(
     r"^(?:\d+\.\s*|[a-zđ]\)\s*|[-–]\s*)?(?P<term>[A-ZĐÀ-Ỹ][^.,;:()“”\"]{2,70}?)\s+là\s+(?P<rest>\S.{15,})$"
 )
-_NOT_A_TERM = re.compile(r"^(?:Trên đây|Dưới đây|Sau đây|Đây|Đó|Điều này|Mục tiêu|Mục đích|Chủ đề|Thời gian|Nội dung|Kết quả|Năm)\b")
+# Sentences of the form "X là …" whose X is no term to define.
+NOT_A_TERM = re.compile(r"^(?:Trên đây|Dưới đây|Sau đây|Đây|Đó|Điều này|Mục tiêu|Mục đích|Chủ đề|Thời gian|Nội dung|Kết quả|Năm)\b")
 # Sentences whose dates belong to another document or to the letterhead ("Hà Nội, ngày …").
 _CITES_ANOTHER_DOCUMENT = re.compile(r"^(?:[-–]\s*)?(?:Căn cứ|Thực hiện|Theo|Số\s*:)|^[^,]{2,60},\s*ngày\s+(?:\d|tháng)")
 # A date right after a document's number is that document's date ("Kế hoạch số 183/KH-UBND ngày …").
@@ -187,7 +188,7 @@ def is_document_date(figure: Figure) -> bool:
 def definition_question(sentence: str) -> Question | None:
     """'X là …' → 'X là gì?', when X reads like a term (a few words, capitalised)."""
     match = _DEFINITION.match(sentence)
-    if not match or _NOT_A_TERM.match(match["term"]) or len(match["term"].split()) > 10:
+    if not match or NOT_A_TERM.match(match["term"]) or len(match["term"].split()) > 10:
         return None
     return Question(f"{match['term'].strip()} là gì?", sentence, "definition")
 

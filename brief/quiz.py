@@ -25,6 +25,7 @@ from brief.extract import (
     clause_around,
     figure_key,
     figures_in,
+    NOT_A_TERM,
     is_document_date,
     same_text,
     sentences,
@@ -88,14 +89,23 @@ def build_quiz(
     """10–12 questions from the handout's quotations (then `further` provisions on the topic, when
     the quotations alone give too few); wrong options from the whole knowledge base."""
     by_id = {passage.id: passage for passage in passages}
+    pools = OptionPools.from_passages(passages, sources)
     provisions = [
         Provision(quote.text, quote.citations[0], quote.passage_ids[0], sources[quote.source_ids[0]],
                   by_id[quote.passage_ids[0]].text if quote.passage_ids[0] in by_id else quote.text)
         for section in sections
         for quote in section.quotes
     ]
+    chosen = _choose(provisions, pools, by_id)
+    if len(chosen) >= MIN_QUESTIONS:
+        return chosen
+    # Too few from the handout's quotations: ask also about the other passages found on the topic.
     provisions += [provision for provision in further if provision.text not in {p.text for p in provisions}]
-    pools = OptionPools.from_passages(passages, sources)
+    return _choose(provisions, pools, by_id)
+
+
+def _choose(provisions: list[Provision], pools: "OptionPools", by_id: dict[str, Passage]) -> tuple[QuizItem, ...]:
+    """Questions of every kind the provisions allow, taken in turn so the quiz mixes its kinds."""
     makers = (percent_questions, quantity_questions, agency_questions, definition_questions,
               time_questions, title_questions, document_questions)
     candidates: dict[str, list[QuizItem]] = {}
@@ -408,7 +418,7 @@ def _agency_options(agency: str, sentence: str, pools: OptionPools) -> list[str]
 def definition_of(sentence: str) -> tuple[str, str] | None:
     """(term, meaning) of a definition 'X là …', or None."""
     match = _DEFINITION.match(sentence.strip())
-    if not match or len(match["term"].split()) > 8:
+    if not match or len(match["term"].split()) > 8 or NOT_A_TERM.match(match["term"]):
         return None
     meaning = match["meaning"].strip()
     if not _short_enough(meaning, MAX_OPTION_WORDS):

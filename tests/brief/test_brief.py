@@ -13,7 +13,8 @@ from index.searcher import open_index
 from scripts import brief as brief_command
 from dataclasses import replace
 
-from brief.compose import NothingFound, compose_brief, sentence_keys
+from brief.compose import NothingFound, compose_brief, gather_by_meaning, sentence_keys, shared_phrase
+from index.normalise import syllables_of
 from brief.programmes import ProgrammeNames
 from brief.quiz import figure_value_key, short_label
 from brief.slides import fitting_size, plan_slides
@@ -387,3 +388,28 @@ def test_command_without_an_output_or_quiz_only_says_what_to_give(index_dir, cap
     args = _parse(["brief", "lao động nữ", "--index", str(index_dir)])
     assert brief_command.run(args) == 1
     assert "--out" in capsys.readouterr().err
+
+
+def test_a_subtopic_without_a_heading_is_named_by_the_phrase_its_quotations_share():
+    texts = [
+        "Đẩy mạnh truyền thông trên phương tiện thông tin đại chúng về bình đẳng giới.",
+        "Phát hành tờ rơi; đưa tin trên phương tiện thông tin đại chúng của tỉnh.",
+        "Tổ chức hội nghị tập huấn cho cán bộ cơ sở.",
+    ]
+    weights = {term: 1.0 for text in texts for term in syllables_of(text, marked=True)}
+    assert shared_phrase(texts, weights) in {"phương tiện thông tin đại chúng", "thông tin đại chúng", "phương tiện thông tin"}
+    assert shared_phrase(texts[2:], weights) == ""
+
+
+def test_a_brief_on_womens_labour_rights_quotes_maternity_protection(briefs):
+    cited = " ".join(q.citations[0] for s in briefs["quyền của lao động nữ"].sections for q in s.quotes)
+    assert "Điều 137" in cited  # bảo vệ thai sản (Điều 139 comes by meaning: the dense half, not in this index)
+
+
+def test_a_law_article_found_brings_its_other_khoan_so_khoan_1_can_be_quoted(searcher):
+    from index.types import Hit
+
+    later = next(p for p in searcher.passages if p.citation.endswith("Điều 139 khoản 4–5"))
+    gathered = gather_by_meaning(searcher, "nghỉ thai sản", [Hit(later, searcher.sources[later.source_id], 2.0)], k=10)
+    first = next(hit for hit in gathered if hit.passage.citation.endswith("Điều 139 khoản 1–3"))
+    assert 0 < first.score < gathered[0].score
