@@ -89,11 +89,13 @@ class UploadPreview:
 
 @dataclass(frozen=True)
 class Handout:
-    """A document to send: its file name, bytes and caption."""
+    """The trainer's documents to send: the handout (DOCX) with its caption, and the slides (PPTX)."""
 
     file_name: str
     data: bytes
     caption: str
+    slides_name: str = ""
+    slides: bytes = b""
 
 
 def _slug(topic: str) -> str:
@@ -304,6 +306,7 @@ class Services:
     def _compose_handout(self, topic: str) -> Outgoing | Handout:
         from brief.compose import NothingFound, compose_brief
         from brief.document import write_brief
+        from brief.slides import write_pptx
 
         try:
             brief = compose_brief(self.holder.get(), topic)
@@ -312,10 +315,15 @@ class Services:
         with tempfile.TemporaryDirectory() as folder:
             path = write_brief(brief, Path(folder) / "tai-lieu.docx")
             data = path.read_bytes()
+            slides_path = Path(folder) / "trinh-chieu.pptx"
+            write_pptx(brief, slides_path)
+            slides = slides_path.read_bytes()
         return Handout(
             file_name=f"tai-lieu-{_slug(topic)}.docx",
             data=data,
             caption=messages.handout_caption(brief.title, len(brief.sources), len(brief.quiz)),
+            slides_name=f"trinh-chieu-{_slug(topic)}.pptx",
+            slides=slides,
         )
 
     def reindex_refusal(self) -> list[Outgoing] | None:

@@ -157,7 +157,7 @@ def command_argument(message: Message) -> str:
 
 
 async def handout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/tailieu <chủ đề>: the trainers' handout on a topic, sent as a Word document."""
+    """/tailieu <chủ đề>: the trainers' handout on a topic, sent as a Word document, then its slides."""
     message = update.effective_message
     topic = command_argument(message)
     if not topic.strip():
@@ -171,6 +171,9 @@ async def handout(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                               chat_id=chat.id, chat_type=chat.type)
     if isinstance(outcome, Handout):
         await message.reply_document(InputFile(outcome.data, filename=outcome.file_name), caption=outcome.caption)
+        if outcome.slides:
+            await message.reply_document(InputFile(outcome.slides, filename=outcome.slides_name),
+                                         caption=messages.HANDOUT_SLIDES_CAPTION)
     else:
         await send(message, [outcome])
 

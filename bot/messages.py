@@ -143,8 +143,10 @@ STALE_BUTTON = "Tài liệu đã được cập nhật; anh/chị vui lòng hỏ
 
 HANDOUT_USAGE = (
     "Anh/chị gõ chủ đề sau lệnh, ví dụ: <code>/tailieu bạo lực trên cơ sở giới</code>. "
-    "Tôi sẽ gửi một tệp Word gồm các đoạn trích nguyên văn, số liệu và câu hỏi ôn tập, kèm nguồn."
+    "Tôi sẽ gửi một tệp Word gồm các đoạn trích nguyên văn, số liệu và câu hỏi ôn tập, kèm nguồn, "
+    "và một tệp trình chiếu (PowerPoint) để trình bày."
 )
+HANDOUT_SLIDES_CAPTION = "Bản trình chiếu cùng chủ đề: mỗi trang một nội dung, nguồn trích dẫn ở phần ghi chú."
 HANDOUT_BUSY = "Tôi đang soạn một tài liệu khác, anh/chị vui lòng thử lại sau ít phút."
 
 
