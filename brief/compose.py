@@ -324,26 +324,30 @@ def sentence_keys(text: str) -> list[str]:
     return [key for key in (phrase_key(sentence) for sentence in sentences(text)) if len(key.split()) >= 4]
 
 
-def choose_quotes(candidates: list[Candidate], names: ProgrammeNames) -> list[tuple[Quote, float, int]]:
-    """The best units up to the word budget, each sentence once; repeats merged with all their citations."""
-    chosen: list[dict] = []
-    printed: set[str] = set()
-    per_passage: Counter[str] = Counter()
-    words = 0
-    # Breadth first: every Điều or section gives one unit before any gives a second; sections in
-    # order of their best unit; within a law article its khoản 1 first (the rule the others qualify).
+def breadth_first(candidates: list[Candidate]) -> list[Candidate]:
+    """Every Điều or section gives one unit before any gives a second; sections in order of their
+    best unit; within a law article its khoản 1 first (the rule the others qualify)."""
     sections: dict[tuple[str, str], list[Candidate]] = {}
     for candidate in sorted(candidates, key=lambda c: -c.score):
         where = (candidate.passage.source_id, candidate.passage.section or candidate.passage.id)
         sections.setdefault(where, []).append(candidate)
     for members in sections.values():
         members.sort(key=lambda c: (not (source_tier(c.source) == "legal" and c.unit.text.startswith("1. ")), -c.score))
-    ordered = [
+    return [
         members[turn]
         for turn in range(max((len(members) for members in sections.values()), default=0))
         for members in sections.values()
         if turn < len(members)
     ]
+
+
+def choose_quotes(candidates: list[Candidate], names: ProgrammeNames) -> list[tuple[Quote, float, int]]:
+    """The best units up to the word budget, each sentence once; repeats merged with all their citations."""
+    chosen: list[dict] = []
+    printed: set[str] = set()
+    per_passage: Counter[str] = Counter()
+    words = 0
+    ordered = breadth_first(candidates)
     for candidate in ordered:
         text = candidate.unit.text
         citation = candidate.passage.citation
@@ -526,20 +530,7 @@ def collect_figures(candidates: list[Candidate]) -> tuple[FigureItem, ...]:
     items: dict[str, FigureItem] = {}
     order: dict[str, float] = {}
     per_value: Counter[str] = Counter()
-    # Breadth first: every Điều or section gives one unit before any gives a second; sections in
-    # order of their best unit; within a law article its khoản 1 first (the rule the others qualify).
-    sections: dict[tuple[str, str], list[Candidate]] = {}
-    for candidate in sorted(candidates, key=lambda c: -c.score):
-        where = (candidate.passage.source_id, candidate.passage.section or candidate.passage.id)
-        sections.setdefault(where, []).append(candidate)
-    for members in sections.values():
-        members.sort(key=lambda c: (not (source_tier(c.source) == "legal" and c.unit.text.startswith("1. ")), -c.score))
-    ordered = [
-        members[turn]
-        for turn in range(max((len(members) for members in sections.values()), default=0))
-        for members in sections.values()
-        if turn < len(members)
-    ]
+    ordered = breadth_first(candidates)
     for candidate in ordered:
         for sentence in sentences(candidate.unit.text):
             for figure in figures_in(sentence):

@@ -15,17 +15,17 @@ import numpy as np
 from index import store
 from index.errors import EmptyQuestion, IndexDamaged, IndexIncompatible
 from index.lexical import LexicalIndex, top_k
-from index.build import FORMAT_VERSION, context_text
+from index.build import FORMAT_VERSION
 from index.tables import open_tables
 from index.features import FEATURE_NAMES, CandidateEvidence, QuestionProfile, feature_matrix
-from index.normalise import STOP_SYLLABLES, abbreviation_expansions, clean_question, has_diacritics, plain_key, replace_abbreviations, strip_diacritics
-from index.questions import answer_kinds, document_numbers, facts_of
+from index.normalise import STOP_SYLLABLES, abbreviation_expansions, clean_question, has_diacritics, replace_abbreviations, strip_diacritics
+from index.questions import document_numbers, facts_of
 from index.ranker import Ranker, model_path
 from index.settings import FIELDS, IndexSettings
 from index.tokenise import TOKENISER_ID, Analysis, analyse
 from index.types import Hit, SearchResult
 from knowledge.doctypes import kind_of
-from knowledge.levels import is_in_force, levels_mentioned
+from knowledge.levels import is_in_force
 from knowledge.roles import BODY, RECIPIENTS, SIGNATURE
 from knowledge.types import Passage, Source
 
