@@ -40,8 +40,11 @@ def fleet_factory(fake_api, index_dir, postgres_url, tmp_path):
     storage.close()
 
 
-def typing_by_chat(api) -> collections.Counter:
-    return collections.Counter(int(call.params["chat_id"]) for call in api.sent("sendChatAction"))
+def replies_by_chat(api) -> collections.Counter:
+    """How many replies each chat got: one per handled question (an answer, a decline or the
+    rate-limit notice). Counted on sendMessage, not on "typing…", which the bot shows only when
+    an answer takes longer than half a second."""
+    return collections.Counter(int(call.params["chat_id"]) for call in api.sent("sendMessage"))
 
 
 def test_three_workers_answer_every_question_once_and_hold_the_rate_limit_across_workers(fleet_factory, fake_api):
@@ -67,9 +70,9 @@ def test_three_workers_answer_every_question_once_and_hold_the_rate_limit_across
     deliveries = [Delivery(update, n % 3) for n, update in enumerate(sequence)]
     fleet.deliver_all(deliveries, concurrency=9)
 
-    # Every distinct update handled exactly once: one "typing" per update of each chat…
+    # Every distinct update handled exactly once: one reply per update of each chat…
     per_user = collections.Counter(update["message"]["from"]["id"] for update in updates)
-    assert typing_by_chat(fake_api) == per_user
+    assert replies_by_chat(fake_api) == per_user
     # …every allowed question journalled once, nothing lost…
     journalled = dict(storage.backend.run("SELECT user_id, COUNT(*) FROM questions GROUP BY user_id"))
     assert journalled == {user: min(count, limit) for user, count in per_user.items()}
@@ -93,7 +96,7 @@ def test_three_workers_answer_every_question_once_and_hold_the_rate_limit_across
 def test_a_worker_killed_mid_run_loses_no_committed_record_and_no_update(fleet_factory, fake_api):
     start, storage = fleet_factory
     fleet = start(3, BINHDANG_UPDATE_LEASE_S="4")
-    # One user per update, so that each chat's "typing" count tells how often its update was answered.
+    # One user per update, so that each chat's reply count tells how often its update was answered.
     updates = [question_update(QUESTIONS[n % len(QUESTIONS)], 2000 + n) for n in range(90)]
     deliveries = [Delivery(update, n % 3) for n, update in enumerate(updates)]
     caught: set[int] = set()
@@ -113,7 +116,7 @@ def test_a_worker_killed_mid_run_loses_no_committed_record_and_no_update(fleet_f
     assert not fleet.workers[1].alive and committed
     survivors = set(storage.backend.run("SELECT id, user_id, text FROM questions"))
     assert set(committed) <= survivors, "a committed record vanished with the worker"
-    answered = typing_by_chat(fake_api)
+    answered = replies_by_chat(fake_api)
     for update in updates:
         user, update_id = update["message"]["from"]["id"], update["update_id"]
         # An update the dead worker was answering may have been answered before it died and
