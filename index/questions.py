@@ -26,6 +26,16 @@ _ANSWER_TYPE_QUESTIONS = (
     ("actor", re.compile(r"\b(ai|co quan nao|don vi nao|bo nao|so nao|phong nao|to chuc nao|ben nao|cap nao|nguoi nao)\b")),
     ("list", re.compile(r"\b(gom nhung|bao gom|nhung (gi|nao|hanh vi|bien phap|noi dung|nhiem vu|hoat dong)|cac (hanh vi|bien phap|noi dung|nhiem vu|hoat dong) nao)\b")),
 )
+# Words that say what kind of answer is wanted, not what the question is about: a passage
+# that answers 'Dự án 8 tên đầy đủ là gì' or '… đến lúc nào thì dừng' need not hold them.
+# Matched on underthesea's words (tone-folded, lower case, syllables joined by '_').
+REQUEST_WORDS = frozenset(
+    """
+    lúc_nào khi_nào bao_giờ bao_lâu tại_sao vì_sao ở_đâu đâu thế_nào như_thế_nào ra_sao
+    tên tên_gọi đầy_đủ cụ_thể chi_tiết hay_không có_không
+    """.split()
+)
+
 # An actor: an agency or office named beside what it is charged with.
 _AGENCY = re.compile(r"\b(so|bo|uy ban|ubnd|phong|hoi|cong doan|doan thanh nien|co quan|don vi|ban|truong|chu tich|giam doc|thu truong)\b")
 _CHARGED = re.compile(r"\b(chu tri|phoi hop|chiu trach nhiem|co trach nhiem|duoc giao|giao|tham muu|dau moi|trien khai|thuc hien)\b")

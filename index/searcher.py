@@ -18,8 +18,9 @@ from index.lexical import LexicalIndex, top_k
 from index.build import FORMAT_VERSION
 from index.tables import open_tables
 from index.features import FEATURE_NAMES, CandidateEvidence, QuestionProfile, feature_matrix
-from index.normalise import STOP_SYLLABLES, abbreviation_expansions, clean_question, has_diacritics, replace_abbreviations, strip_diacritics
-from index.questions import document_numbers, facts_of
+from index.everyday import everyday_expansions, replace_everyday
+from index.normalise import STOP_SYLLABLES, clean_question, has_diacritics, replace_abbreviations, strip_diacritics
+from index.questions import REQUEST_WORDS, document_numbers, facts_of
 from index.ranker import Ranker, model_path
 from index.settings import FIELDS, IndexSettings
 from index.tokenise import TOKENISER_ID, Analysis, analyse
@@ -150,10 +151,12 @@ class Searcher:
         analysis = analyse(text)
         if not analysis.plain and not analysis.words:
             raise EmptyQuestion("Câu hỏi không có từ nào để tìm.")
-        fields = self._field_scores(analysis)
+        restored = self._diacritics.restore(text) if not has_diacritics(text) else None
+        # Everyday words ('có bầu', 'đuổi việc') also search as the documents' words.
+        everyday = list(dict.fromkeys(everyday_expansions(text) + (everyday_expansions(restored) if restored else [])))
+        fields = self._field_scores(_joined(analysis, analyse(" ".join(everyday))) if everyday else analysis)
         lexical_total = self._lexical_total(fields)
         lexical_top = _top(lexical_total, CANDIDATES)
-        restored = self._diacritics.restore(text) if not has_diacritics(text) else None
         dense_top: np.ndarray = np.zeros(0, dtype=np.int64)
         query_vector = None
         if mode in ("dense", "fused"):
@@ -273,19 +276,22 @@ class Searcher:
         """
         words_field, context_field, plain_field = self.lexical["words"], self.lexical["context_words"], self.lexical["plain"]
         readable = text if has_diacritics(text) else restored
+        # Read as the documents would say it: abbreviations spelled out, everyday words in
+        # their legal form ('có bầu' is covered where a passage says 'mang thai').
+        worded = replace_everyday(replace_abbreviations(readable or text))
+        as_worded = analysis if worded == text else analyse(worded, segment=bool(readable))
         if readable:
-            words = analyse(replace_abbreviations(readable)).words if readable != text else analysis.words
-            if readable == text and abbreviation_expansions(text):
-                words = analyse(replace_abbreviations(text)).words
-            terms = _content_terms(words, analysis.protected)
+            terms = _content_terms(as_worded.words, analysis.protected)
             passage_field, document_field = words_field, context_field
-            spellings = _pair_spellings(words, terms)
+            spellings = _pair_spellings(as_worded.words, terms)
         else:
-            terms = _content_terms([t for t in analysis.plain if "_" not in t], ())
+            terms = _content_terms([t for t in as_worded.plain if "_" not in t], ())
             passage_field, document_field = plain_field, self.lexical["context_plain"]
             spellings = {}
-        pairs = sorted({t for t in analysis.plain if "_" in t})
-        in_passage, in_document, known, weights = _presence(terms, indices, passage_field, document_field)
+        pairs = sorted({t for t in as_worded.plain if "_" in t})
+        in_passage, in_document, known, weights = _presence(
+            terms, indices, passage_field, document_field, (plain_field, self.lexical["context_plain"]) if readable else None
+        )
         if spellings:
             # underthesea does not always cut a question as it cut the passage ('định | kiến_giới'
             # against 'định_kiến | giới'): a word also counts as held when its syllables stand
@@ -377,6 +383,11 @@ def decide(gathered: Gathered, ranker: Ranker | None) -> tuple[np.ndarray, bool,
     return scores, False, ""
 
 
+def _joined(analysis: Analysis, extra: Analysis) -> Analysis:
+    """A question's terms with more terms to search for (its protected spans stay its own)."""
+    return Analysis(words=analysis.words + extra.words, plain=analysis.plain + extra.plain, protected=analysis.protected)
+
+
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
     """Positions of the k best positive scores, best first (ties by position)."""
     positive = np.flatnonzero(scores > 0)
@@ -415,6 +426,8 @@ def _content_terms(words: Sequence[str], protected: Sequence[str]) -> list[str]:
             continue
         elif not has_diacritics(term) and term in STOP_SYLLABLES:
             continue  # a function word left bare by diacritic restoration ('là gi')
+        elif term in REQUEST_WORDS:
+            continue  # 'tên đầy đủ', 'lúc nào': the kind of answer, not its topic
         else:
             seen.setdefault(term, None)
     return list(seen)
@@ -462,7 +475,11 @@ def _held_as_pairs(
 
 
 def _presence(
-    terms: Sequence[str], indices: np.ndarray, passage_field: LexicalIndex, document_field: LexicalIndex
+    terms: Sequence[str],
+    indices: np.ndarray,
+    passage_field: LexicalIndex,
+    document_field: LexicalIndex,
+    bare_fields: tuple[LexicalIndex, LexicalIndex] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Which candidates hold each term, in the passage and in its document's context.
 
@@ -470,6 +487,9 @@ def _presence(
     index knows at all, and each term's weight: square-rooted idf, so one rare word of the
     question's phrasing does not outweigh the topic words it shares with the passage; a term
     the corpus has never seen weighs more than any it has (the question is about something else).
+    `bare_fields` (the diacritic-free passage and document fields) read a term typed bare that
+    the word fields do not know: a syllable diacritic restoration could not settle ('dat': đạt,
+    đất, đặt …) is matched as typed rather than counted as a word the corpus never saw.
     """
     n, count = len(indices), len(terms)
     in_passage = np.zeros((n, count))
@@ -478,18 +498,27 @@ def _presence(
     weights = np.zeros(count)
     unseen_weight = math.sqrt(float(passage_field.idf.max(initial=0.0)) + 1.0)
     for j, term in enumerate(terms):
-        column = passage_field.vocabulary.get(term)
-        context_column = document_field.vocabulary.get(term)
+        fields = (passage_field, document_field)
+        if (
+            bare_fields
+            and term not in passage_field.vocabulary
+            and term not in document_field.vocabulary
+            and not has_diacritics(term)
+        ):
+            fields = bare_fields
+        passage, document = fields
+        column = passage.vocabulary.get(term)
+        context_column = document.vocabulary.get(term)
         if column is not None:
-            in_passage[:, j] = passage_field.weights[indices, column].toarray().ravel() > 0
-            weights[j] = math.sqrt(max(float(passage_field.idf[column]), 0.0))
+            in_passage[:, j] = passage.weights[indices, column].toarray().ravel() > 0
+            weights[j] = math.sqrt(max(float(passage.idf[column]), 0.0))
         if context_column is not None:
-            in_document[:, j] = document_field.weights[indices, context_column].toarray().ravel() > 0
+            in_document[:, j] = document.weights[indices, context_column].toarray().ravel() > 0
         known[j] = column is not None or context_column is not None
         if not known[j]:
             weights[j] = unseen_weight
         elif column is None:
-            weights[j] = math.sqrt(max(float(document_field.idf[context_column]), 0.0))
+            weights[j] = math.sqrt(max(float(document.idf[context_column]), 0.0))
     return in_passage, in_document, known, weights
 
 

@@ -197,3 +197,44 @@ def test_asking_what_holds_now_prefers_the_document_in_force(fused_searcher):
     result = fused_searcher.search("Hiện nay cơ quan nào được giao quản lý nhà nước về công tác bình đẳng giới?", k=3)
     assert not result.abstained
     assert is_in_force(result.hits[0].source), result.hits[0].passage.citation
+
+
+@pytest.mark.parametrize("mode", ["lexical", "fused"])
+def test_an_everyday_question_is_answered_from_the_legal_wording(lexical_searcher, fused_searcher, mode):
+    """'có bầu … ca đêm' is what people type; the law says 'mang thai … làm việc ban đêm'."""
+    searcher = fused_searcher if mode == "fused" else lexical_searcher
+    result = searcher.search("Chị em đang có bầu thì sếp có được xếp làm ca đêm không?", mode=mode)
+    assert not result.abstained, result.reason
+    assert any("làm việc ban đêm" in hit.passage.text for hit in result.hits[:3]), [
+        hit.passage.citation for hit in result.hits[:3]
+    ]
+
+
+def test_everyday_words_count_as_covered_where_a_passage_has_the_legal_words(lexical_searcher):
+    gathered = lexical_searcher.gather("đang có bầu", "lexical")
+    coverage = gathered.features[:, FEATURE_NAMES.index("coverage_words")]
+    assert coverage.max() == pytest.approx(1.0)
+    unknown = gathered.features[:, FEATURE_NAMES.index("unknown_words")]
+    assert unknown.max() == 0.0
+
+
+def test_words_asking_for_the_kind_of_answer_are_not_content():
+    from index.searcher import _content_terms
+
+    assert _content_terms(["dự_án", "tên", "đầy_đủ"], ()) == ["dự_án"]
+    assert _content_terms(["biện_pháp", "chấm_dứt", "lúc_nào"], ()) == ["biện_pháp", "chấm_dứt"]
+
+
+def test_a_syllable_left_bare_by_restoration_is_matched_as_typed(lexical_searcher):
+    """'dat' (đạt, đất, đặt …) that restoration could not settle is a known bare syllable, not a
+    word the corpus never saw."""
+    from index.searcher import _presence
+
+    lexical = lexical_searcher.lexical
+    assert "dat" not in lexical["words"].vocabulary and "dat" in lexical["plain"].vocabulary
+    positions = np.arange(len(lexical_searcher.passages))
+    bare = (lexical["plain"], lexical["context_plain"])
+    in_passage, _, known, _ = _presence(["dat"], positions, lexical["words"], lexical["context_words"], bare)
+    assert known[0] and in_passage[:, 0].any()
+    _, _, known, _ = _presence(["dat"], positions, lexical["words"], lexical["context_words"])
+    assert not known[0]
