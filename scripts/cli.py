@@ -329,12 +329,18 @@ def cmd_model_install(args: argparse.Namespace) -> int:
     import time
 
     from index.embedding_model import MIN_COSINE, install_model, verify_model
+    from index.onnx_encoder import MIN_COSINE_VS_TORCH, onnx_record
 
     started = time.perf_counter()
     out = install_model(args.out or default_model_dir(), force=args.force)
     cosine = verify_model(out)
     print(messages.MODEL_READY.format(path=out))
     print(messages.MODEL_CHECKED.format(cosine=cosine, threshold=MIN_COSINE, seconds=time.perf_counter() - started))
+    onnx = onnx_record(out)
+    if onnx:
+        print(messages.MODEL_ONNX.format(cosine=onnx["min_cosine_vs_torch"], threshold=MIN_COSINE_VS_TORCH))
+    else:
+        print(messages.MODEL_NO_ONNX)
     return 0
 
 

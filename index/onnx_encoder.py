@@ -1,0 +1,284 @@
+"""The embedding model run by onnxruntime: the same network, exported once, about twice as fast.
+
+``export_onnx`` (called by ``install_model``) traces the installed sentence-transformers model
+(BERT + mean pooling + L2 normalisation) into ``onnx/model.onnx`` inside the model directory,
+lets onnxruntime's transformer optimiser fuse attention, GELU and layer norms (float32 still,
+no quantisation), and keeps the file only if its embeddings agree with torch's on a fixed set
+of texts (min cosine ``MIN_COSINE_VS_TORCH``). ``OnnxModel`` runs it: it offers the few
+parts of ``SentenceTransformer`` that ``index.dense.Encoder`` uses (``tokenizer``, ``prompts``,
+``max_seq_length``, ``get_embedding_dimension()``, ``encode()``), with the model's own
+``tokenizer.json``, so the encoder works the same over either and never imports torch here
+(importing torch and transformers alone costs seconds at every start).
+
+Dynamic int8 quantisation was tried and rejected: min cosine 0.979 against float32, and the
+same top-5 for only 58 of 133 dev questions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+ONNX_DIR = "onnx"
+ONNX_FILE = "model.onnx"
+ONNX_RECORD = "binhdang-onnx.json"
+# Float32 in both: the exported graph differs from torch by summation order only (measured
+# 0.99999+); a wrong trace (baked-in length, lost mask) falls far below.
+MIN_COSINE_VS_TORCH = 0.9999
+# 17 is within what onnxruntime 1.16+ runs and what the TorchScript exporter writes well.
+OPSET = 17
+# Threads of one onnxruntime session. Measured with `python -m scripts.bench_embedding` on this
+# 2-core machine (see the README's Scale section): one thread is the fastest for a question.
+DEFAULT_THREADS = 1
+
+# Texts the export is checked on: the install samples, a text past the passage window (so the
+# check covers long inputs and padding) and a one-word one.
+_LONG_TEXT = (
+    "Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương có trách nhiệm chỉ đạo, tổ chức "
+    "thực hiện các mục tiêu, chỉ tiêu về bình đẳng giới trên địa bàn; bố trí kinh phí, nhân lực "
+    "và định kỳ báo cáo kết quả thực hiện về Bộ Lao động - Thương binh và Xã hội. "
+) * 9
+
+
+def onnx_path(model_dir: Path | str) -> Path:
+    """Where ``export_onnx`` puts the graph inside a model directory."""
+    return Path(model_dir) / ONNX_DIR / ONNX_FILE
+
+
+def runtime_available() -> bool:
+    """True if onnxruntime imports here (otherwise the encoder runs on torch)."""
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def is_exported(model_dir: Path | str) -> bool:
+    """True if the model directory holds a verified ONNX export."""
+    directory = Path(model_dir) / ONNX_DIR
+    return (directory / ONNX_FILE).is_file() and (directory / ONNX_RECORD).is_file()
+
+
+def onnx_record(model_dir: Path | str) -> dict | None:
+    """What the export recorded (versions, min cosine against torch), or None without one."""
+    if not is_exported(model_dir):
+        return None
+    return json.loads((Path(model_dir) / ONNX_DIR / ONNX_RECORD).read_text(encoding="utf-8"))
+
+
+def export_onnx(model_dir: Path | str, *, fuse: bool = True) -> float:
+    """Export the sentence-transformers model at ``model_dir`` to ``onnx/``; return the min cosine.
+
+    Written to a temporary directory, verified against torch, then renamed into place: a
+    failed or disagreeing export leaves no ONNX file behind (``ModelInstallError`` is raised
+    and the encoder keeps running on torch).
+    """
+    import onnxruntime
+    import torch
+
+    from index.embedding_model import ModelInstallError, load_encoder
+
+    model_dir = Path(model_dir)
+    model = load_encoder(model_dir)
+    staging = Path(tempfile.mkdtemp(prefix=".onnx.", dir=model_dir))
+    try:
+        raw = staging / "raw.onnx"
+        _trace(model, raw)
+        graph = staging / ONNX_FILE
+        if fuse:
+            _fuse(raw, graph, model)
+            raw.unlink()
+        else:
+            raw.rename(graph)
+        record = {
+            "prompts": dict(getattr(model, "prompts", {}) or {}),
+            "max_seq_length": int(model.max_seq_length or 512),
+            "dim": int(model.get_embedding_dimension()),
+            "pad_id": int(model.tokenizer.pad_token_id or 0),
+            "opset": OPSET,
+            "fused": fuse,
+            "torch": torch.__version__,
+            "onnxruntime": onnxruntime.__version__,
+        }
+        _write_json(staging / ONNX_RECORD, record)
+        cosine = compare_with_torch(model, OnnxModel(staging, model_dir / "tokenizer.json"))
+        if cosine < MIN_COSINE_VS_TORCH:
+            raise ModelInstallError(
+                f"ONNX export disagrees with torch: min cosine {cosine:.6f} < {MIN_COSINE_VS_TORCH}"
+            )
+        record["min_cosine_vs_torch"] = round(cosine, 7)
+        _write_json(staging / ONNX_RECORD, record)
+        target = model_dir / ONNX_DIR
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+        target.chmod(0o755)  # mkdtemp's 0700 would hide a shared cache from other users
+        for path in target.iterdir():
+            path.chmod(0o644)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return cosine
+
+
+def compare_with_torch(model, onnx_model: OnnxModel, texts: Sequence[str] | None = None) -> float:
+    """Min cosine between the two models' query and passage embeddings of ``texts``.
+
+    Encoded one by one and in one padded batch, so a trace that mishandles padding fails too."""
+    from index.embedding_model import SAMPLE_TEXTS
+
+    texts = list(texts or (*SAMPLE_TEXTS, _LONG_TEXT, "giới"))
+    prompts = [name for name in ("query", "passage") if name in onnx_model.prompts] or [None]
+    lowest = 1.0
+    for prompt in prompts:
+        reference = model.encode(texts, prompt_name=prompt, normalize_embeddings=True, convert_to_numpy=True)
+        batched = onnx_model.encode(texts, prompt_name=prompt, batch_size=len(texts))
+        single = np.vstack([onnx_model.encode([text], prompt_name=prompt) for text in texts])
+        for ours in (batched, single):
+            lowest = min(lowest, float(np.min(np.sum(reference * ours, axis=1))))
+    return lowest
+
+
+def _trace(model, path: Path) -> None:
+    import torch
+
+    class Pooled(torch.nn.Module):
+        # What the sentence-transformers pipeline computes (mean pooling over the mask, then
+        # L2 normalisation), in one graph so the runtime needs no pooling code of its own.
+        def __init__(self, bert) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, p=2, dim=1)
+
+    bert = model[0].auto_model
+    # Eager attention traces to the MatMul/Softmax pattern onnxruntime's optimiser fuses into
+    # its Attention kernel; torch's SDPA traces to a graph it leaves unfused.
+    previous = bert.config._attn_implementation
+    bert.set_attn_implementation("eager")
+    features = model.tokenizer(["query: một câu hỏi", "passage: một đoạn văn dài hơn câu hỏi"],
+                               padding=True, return_tensors="pt")
+    dynamic = {0: "batch", 1: "tokens"}
+    import warnings
+
+    with torch.no_grad(), warnings.catch_warnings():
+        # The tracer's notes on transformers' Python-side shape checks; verification below
+        # is what proves the graph right for every length and padding.
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            Pooled(bert).eval(), (features["input_ids"], features["attention_mask"]), str(path),
+            input_names=["input_ids", "attention_mask"], output_names=["sentence_embedding"],
+            dynamic_axes={"input_ids": dynamic, "attention_mask": dynamic, "sentence_embedding": {0: "batch"}},
+            opset_version=OPSET, dynamo=False,
+        )
+    bert.set_attn_implementation(previous)  # the reference embeddings come from the usual path
+
+
+def _fuse(source: Path, target: Path, model) -> None:
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    config = model[0].auto_model.config
+    optimised = optimize_model(str(source), model_type="bert", num_heads=config.num_attention_heads,
+                               hidden_size=config.hidden_size, opt_level=1)
+    optimised.save_model_to_file(str(target))
+
+
+class _Tokenizer:
+    """The model's tokenizer.json called the way ``Encoder`` calls a transformers tokenizer."""
+
+    def __init__(self, tokenizer) -> None:
+        self._tokenizer = tokenizer
+
+    def __call__(self, text: str, add_special_tokens: bool = True, return_offsets_mapping: bool = False,
+                 verbose: bool = True) -> dict:
+        encoding = self._tokenizer.encode(text, add_special_tokens=add_special_tokens)
+        out = {"input_ids": list(encoding.ids)}
+        if return_offsets_mapping:
+            out["offset_mapping"] = list(encoding.offsets)
+        return out
+
+
+class OnnxModel:
+    """An exported sentence-transformers model on onnxruntime (see the module doc)."""
+
+    def __init__(self, graph_dir: Path, tokenizer_file: Path, *, threads: int | None = None) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        record = json.loads((graph_dir / ONNX_RECORD).read_text(encoding="utf-8"))
+        self.prompts: dict[str, str] = dict(record["prompts"])
+        self.max_seq_length: int = int(record["max_seq_length"])
+        self._dim = int(record["dim"])
+        self._pad_id = int(record["pad_id"])
+        plain = Tokenizer.from_file(str(tokenizer_file))
+        self.tokenizer = _Tokenizer(plain)  # untruncated: windowing needs every token's offsets
+        self._batch_tokenizer = Tokenizer.from_str(plain.to_str())
+        self._batch_tokenizer.enable_truncation(self.max_seq_length)
+        self.threads = threads or DEFAULT_THREADS
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        # Spinning threads wait for work by burning a core; on 2 shared cores that core is the
+        # one the other thread (or the bot, or a build) needed.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.log_severity_level = 3  # its optimiser's notes would print on every start
+        self.session = onnxruntime.InferenceSession(str(graph_dir / ONNX_FILE), options,
+                                                    providers=["CPUExecutionProvider"])
+
+    @classmethod
+    def from_model_dir(cls, model_dir: Path | str, *, threads: int | None = None) -> OnnxModel:
+        """The export inside an installed model directory (see ``is_exported``)."""
+        model_dir = Path(model_dir)
+        return cls(model_dir / ONNX_DIR, model_dir / "tokenizer.json", threads=threads)
+
+    def get_embedding_dimension(self) -> int:
+        """Length of the vectors."""
+        return self._dim
+
+    def encode(self, texts: Sequence[str], prompt_name: str | None = None, batch_size: int = 32,
+               show_progress_bar: bool = False, convert_to_numpy: bool = True,
+               normalize_embeddings: bool = True) -> np.ndarray:
+        """L2-normalised float32 embeddings, shape (n, dim), as SentenceTransformer.encode gives
+        them with ``normalize_embeddings=True`` (the graph normalises; the flags are for the
+        signature's sake).
+
+        Texts are batched by token count (longest first, as sentence-transformers sorts them),
+        so a batch pads little."""
+        prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
+        encodings = self._batch_tokenizer.encode_batch([prefix + text for text in texts])
+        lengths = np.array([len(e.ids) for e in encodings])
+        order = np.argsort(-lengths, kind="stable")
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        batches = range(0, len(texts), batch_size)
+        if show_progress_bar:
+            from tqdm import tqdm
+
+            batches = tqdm(batches, desc="Batches", unit="batch")
+        for start in batches:
+            rows = order[start:start + batch_size]
+            width = int(lengths[rows[0]])
+            ids = np.full((len(rows), width), self._pad_id, dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, row in enumerate(rows):
+                n = lengths[row]
+                ids[r, :n] = encodings[row].ids
+                mask[r, :n] = 1
+            out[rows] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return out
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

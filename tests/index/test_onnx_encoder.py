@@ -1,0 +1,120 @@
+"""The ONNX export embeds exactly as torch does, and the encoder falls back to torch without it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import onnx_encoder
+from index.dense import Encoder
+from index.embedding_model import MODEL_NAME, ModelInstallError, load_encoder
+from index.errors import IndexError_
+from index.onnx_encoder import MIN_COSINE_VS_TORCH, ONNX_DIR, ONNX_RECORD, export_onnx, is_exported
+
+FILLER = (
+    "Sở Tài chính chủ trì, phối hợp với các sở, ban, ngành tham mưu bố trí kinh phí thường xuyên "
+    "cho việc mua sắm trang thiết bị văn phòng, tổ chức hội nghị sơ kết và tổng kết hằng năm. "
+)
+TEXTS = [
+    "Lao động nữ được nghỉ thai sản trước và sau khi sinh con là 06 tháng.",
+    "nghi de duoc may thang",
+    "Điều 11. Bình đẳng giới trong lĩnh vực chính trị",
+    FILLER * 12 + "Lao động nữ sinh con được nghỉ thai sản sáu tháng.",  # past the 400-token window
+]
+
+
+@pytest.fixture(scope="module")
+def torch_encoder(model_dir: Path) -> Encoder:
+    return Encoder.from_dir(model_dir, backend="torch")
+
+
+@pytest.fixture(scope="module")
+def onnx_encoder_(model_dir: Path) -> Encoder:
+    return Encoder.from_dir(model_dir, backend="onnxruntime")
+
+
+def _without_onnx(model_dir: Path, tmp_path: Path) -> Path:
+    """The model directory minus its ONNX export (links, not copies, of the other files)."""
+    copy = tmp_path / "model"
+    copy.mkdir(parents=True)
+    for item in model_dir.iterdir():
+        if item.name != ONNX_DIR:
+            (copy / item.name).symlink_to(item)
+    return copy
+
+
+def test_install_keeps_a_verified_onnx_export(model_dir: Path) -> None:
+    assert is_exported(model_dir)
+    record = json.loads((model_dir / ONNX_DIR / ONNX_RECORD).read_text())
+    assert record["min_cosine_vs_torch"] >= MIN_COSINE_VS_TORCH
+    assert record["prompts"]["query"] == "query: " and record["prompts"]["passage"] == "passage: "
+
+
+def test_the_default_encoder_runs_on_onnxruntime_under_the_same_model_name(model_dir: Path, onnx_encoder_: Encoder,
+                                                                            torch_encoder: Encoder) -> None:
+    assert Encoder.from_dir(model_dir).backend == "onnxruntime"
+    assert onnx_encoder_.name == torch_encoder.name == MODEL_NAME
+    assert (onnx_encoder_.dim, onnx_encoder_.window_tokens) == (torch_encoder.dim, torch_encoder.window_tokens)
+
+
+def test_onnx_passage_and_query_vectors_match_torch_including_a_long_passage(onnx_encoder_: Encoder,
+                                                                              torch_encoder: Encoder) -> None:
+    assert len(torch_encoder.split_windows(TEXTS[-1])) >= 2
+    for encode in ("encode_passages", "encode_queries"):
+        ours = getattr(onnx_encoder_, encode)(TEXTS)
+        theirs = getattr(torch_encoder, encode)(TEXTS)
+        assert ours.dtype == np.float32 and ours.shape == theirs.shape == (len(TEXTS), 384)
+        assert float(np.min(np.sum(ours * theirs, axis=1))) >= MIN_COSINE_VS_TORCH
+
+
+def test_onnx_tokenizer_cuts_the_same_windows_as_torch(onnx_encoder_: Encoder, torch_encoder: Encoder) -> None:
+    for text in TEXTS:
+        assert onnx_encoder_.split_windows(text) == torch_encoder.split_windows(text)
+
+
+def test_a_query_longer_than_the_model_limit_is_truncated_not_refused(onnx_encoder_: Encoder,
+                                                                       torch_encoder: Encoder) -> None:
+    long_query = FILLER * 20
+    ours, theirs = onnx_encoder_.encode_queries([long_query]), torch_encoder.encode_queries([long_query])
+    assert float(ours[0] @ theirs[0]) >= MIN_COSINE_VS_TORCH
+
+
+def test_encoder_falls_back_to_torch_without_the_onnx_file(model_dir: Path, tmp_path: Path) -> None:
+    encoder = Encoder.from_dir(_without_onnx(model_dir, tmp_path))
+    assert encoder.backend == "torch" and encoder.name == MODEL_NAME
+    with pytest.raises(IndexError_, match="ONNX"):
+        Encoder.from_dir(_without_onnx(model_dir, tmp_path / "again"), backend="onnxruntime")
+
+
+def test_encoder_falls_back_to_torch_when_onnxruntime_does_not_import(model_dir: Path, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # `import onnxruntime` now raises ImportError
+    assert Encoder.from_dir(model_dir).backend == "torch"
+
+
+def test_an_export_that_disagrees_with_torch_is_not_kept(model_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    target = _without_onnx(model_dir, tmp_path)
+    real_graph = model_dir / ONNX_DIR / onnx_encoder.ONNX_FILE
+    monkeypatch.setattr(onnx_encoder, "_trace", lambda model, path: path.write_bytes(b""))
+    monkeypatch.setattr(onnx_encoder, "_fuse", lambda source, graph, model: graph.symlink_to(real_graph))
+    monkeypatch.setattr(onnx_encoder, "compare_with_torch", lambda model, onnx_model: 0.42)
+    with pytest.raises(ModelInstallError, match="0.42"):
+        export_onnx(target)
+    assert not is_exported(target)
+    assert sorted(p.name for p in target.iterdir()) == sorted(p.name for p in model_dir.iterdir() if p.name != ONNX_DIR)
+
+
+def test_compare_with_torch_sees_a_wrong_model(model_dir: Path, onnx_encoder_: Encoder) -> None:
+    # The check the export must pass is not vacuous: the same graph against vectors of other texts.
+    class Shuffled:
+        def __init__(self, model) -> None:
+            self.model = model
+
+        def encode(self, texts, **kwargs):
+            return self.model.encode(list(reversed(texts)), **kwargs)
+
+    cosine = onnx_encoder.compare_with_torch(Shuffled(load_encoder(model_dir)), onnx_encoder_.model)
+    assert cosine < 0.95
