@@ -27,7 +27,7 @@ from index.tokenise import TOKENISER_ID, Analysis, analyse
 from index.types import Hit, SearchResult
 from knowledge.doctypes import kind_of
 from knowledge.levels import is_in_force
-from knowledge.roles import BODY, RECIPIENTS, SIGNATURE
+from knowledge.roles import RECIPIENTS, SIGNATURE
 from knowledge.types import Passage, Source
 
 log = logging.getLogger(__name__)
@@ -70,14 +70,11 @@ class Searcher:
         self._plain_texts = tables.plain_texts
         self._answer_kinds = tables.answer_kinds
         self._levels = tables.levels
-        self._parts: dict[tuple[str, str], list[int]] = {}
-        for position, passage in enumerate(passages):
-            if passage.role != BODY:
-                self._parts.setdefault((passage.source_id, passage.role), []).append(position)
+        self._parts = tables.parts  # (source id, role) → positions of its non-body passages
         self._in_force = {source_id: is_in_force(source) for source_id, source in sources.items()}
         self._kinds = {source_id: kind_of(source) for source_id, source in sources.items()}
         self._numbers = {source_id: document_numbers(source.number) for source_id, source in sources.items()}
-        self._known_numbers = frozenset().union(*self._numbers.values(), *(document_numbers(p.text) for p in passages))
+        self._known_numbers = tables.known_numbers
         self._facts = tables.facts
 
     # -- lookups -------------------------------------------------------------------------

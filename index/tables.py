@@ -9,6 +9,9 @@ as flat arrays the searcher memory-maps:
     tables/facts.utf8 + .offsets.npy           document numbers, dates and years any text names
     tables/diacritic_{pair,single}_{bare,marked}.utf8 + .offsets.npy   the restoration table
     tables/levels.npy                          uint8 per passage: bit i is knowledge.levels.LEVELS[i]
+    tables/part_keys.utf8 + .offsets.npy       "source id␟role" of each (document, non-body role) group
+    tables/part_rows.npy + part_positions.npy  its passages' positions: group i is positions[rows[i]:rows[i+1]]
+    tables/known_numbers.utf8 + .offsets.npy   every document number a source or a passage names
     tables/fingerprint.txt                     the code that computed them (see `fingerprint`)
 
 A string list is one UTF-8 blob and the offsets of its items, read item by item on demand.
@@ -29,24 +32,26 @@ import numpy as np
 from index import diacritics, normalise, questions, tokenise
 from index.diacritics import DiacriticTable
 from index.normalise import plain_key
-from index.questions import answer_kinds, facts_of
-from knowledge import levels
+from index.questions import answer_kinds, document_numbers, facts_of
+from knowledge import levels, roles
 from knowledge.levels import LEVELS, levels_mentioned
+from knowledge.roles import BODY
 from knowledge.types import Passage, Source
 
 log = logging.getLogger(__name__)
 
 TABLES_DIR = "tables"
-TABLES_VERSION = 2  # 2: administrative levels; content syllables no longer needed
+TABLES_VERSION = 3  # 2: administrative levels; content syllables no longer needed; 3: parts, known numbers
 KINDS = ("date", "figure", "document")  # bit i of answer_kinds.npy is KINDS[i]
 _KIND_SETS = tuple(frozenset(kind for bit, kind in enumerate(KINDS) if mask >> bit & 1) for mask in range(1 << len(KINDS)))
+_KEY_SEPARATOR = "\x1f"  # between source id and role in part_keys (in neither)
 _LEVEL_SETS = tuple(frozenset(level for bit, level in enumerate(LEVELS) if mask >> bit & 1) for mask in range(1 << len(LEVELS)))
 
 
 def fingerprint() -> str:
     """Identity of the code the tables depend on: their format and the modules that compute them."""
     digest = hashlib.sha256(f"tables/{TABLES_VERSION}\n".encode())
-    for path in (Path(__file__), *(Path(module.__file__) for module in (normalise, tokenise, questions, diacritics, levels))):
+    for path in (Path(__file__), *(Path(module.__file__) for module in (normalise, tokenise, questions, diacritics, levels, roles))):
         digest.update(path.read_bytes())
     digest.update(normalise.ABBREVIATIONS_FILE.read_bytes())
     return digest.hexdigest()
@@ -109,6 +114,8 @@ class SearchTables:
     level_mask: np.ndarray  # uint8 per passage, bits as knowledge.levels.LEVELS
     facts: set[str]
     diacritics: DiacriticTable
+    parts: dict[tuple[str, str], list[int]]  # (source id, role) → positions of its non-body passages
+    known_numbers: frozenset[str]  # document numbers (index.questions.document_numbers) named anywhere
 
     @property
     def answer_kinds(self) -> list[frozenset[str]]:
@@ -139,16 +146,28 @@ def level_mask(text: str) -> int:
     return sum(1 << bit for bit, level in enumerate(LEVELS) if level in found)
 
 
+def role_parts(passages: Sequence[Passage]) -> dict[tuple[str, str], list[int]]:
+    """(source id, role) → positions of the passages in that role, for every role but the body."""
+    parts: dict[tuple[str, str], list[int]] = {}
+    for position, passage in enumerate(passages):
+        if passage.role != BODY:
+            parts.setdefault((passage.source_id, passage.role), []).append(position)
+    return parts
+
+
 def compute_tables(passages: Sequence[Passage], sources: dict[str, Source]) -> SearchTables:
     """Every table, from the passages themselves (what the build does once)."""
     texts = [passage.text for passage in passages]
     facts: set[str] = set().union(*(facts_of(text) for text in texts), *(facts_of(context_text(s)) for s in sources.values()))
+    numbers = frozenset().union(*(document_numbers(s.number) for s in sources.values()), *(document_numbers(t) for t in texts))
     return SearchTables(
         plain_texts=[plain_key(text) for text in texts],
         answer_mask=np.array([answer_mask(text) for text in texts], dtype=np.uint8),
         level_mask=np.array([level_mask(text) for text in texts], dtype=np.uint8),
         facts=facts,
         diacritics=DiacriticTable.from_texts(texts),
+        parts=role_parts(passages),
+        known_numbers=numbers,
     )
 
 
@@ -165,6 +184,13 @@ def write_tables(build_dir: Path, tables: SearchTables) -> None:
     save_strings(directory, "diacritic_pair_marked", (" ".join(marked) for marked in pairs.values()))
     save_strings(directory, "diacritic_single_bare", tables.diacritics.singles)
     save_strings(directory, "diacritic_single_marked", tables.diacritics.singles.values())
+    save_strings(directory, "part_keys", (_KEY_SEPARATOR.join(key) for key in tables.parts))
+    groups = list(tables.parts.values())
+    rows = np.zeros(len(groups) + 1, dtype=np.int64)
+    np.cumsum([len(group) for group in groups], out=rows[1:])
+    np.save(directory / "part_rows.npy", rows)
+    np.save(directory / "part_positions.npy", np.array([p for group in groups for p in group], dtype=np.int64))
+    save_strings(directory, "known_numbers", sorted(tables.known_numbers))
     (directory / "fingerprint.txt").write_text(fingerprint(), encoding="utf-8")
 
 
@@ -175,6 +201,11 @@ def read_tables(build_dir: Path) -> SearchTables:
     pair_marked = load_strings(directory, "diacritic_pair_marked").to_list()
     single_bare = load_strings(directory, "diacritic_single_bare").to_list()
     single_marked = load_strings(directory, "diacritic_single_marked").to_list()
+    # One group per document and role (a handful per document), not per passage.
+    rows = np.load(directory / "part_rows.npy").tolist()
+    positions = np.load(directory / "part_positions.npy").tolist()
+    part_keys = load_strings(directory, "part_keys").to_list()
+    parts = {tuple(key.split(_KEY_SEPARATOR, 1)): positions[rows[i] : rows[i + 1]] for i, key in enumerate(part_keys)}
     return SearchTables(
         plain_texts=load_strings(directory, "plain_texts"),
         answer_mask=np.load(directory / "answer_kinds.npy", mmap_mode="r"),
@@ -184,6 +215,8 @@ def read_tables(build_dir: Path) -> SearchTables:
             pairs={tuple(b.split(" ")): tuple(m.split(" ")) for b, m in zip(pair_bare, pair_marked)},
             singles=dict(zip(single_bare, single_marked)),
         ),
+        parts=parts,  # type: ignore[arg-type]  # 2-tuples by construction
+        known_numbers=frozenset(load_strings(directory, "known_numbers").to_list()),
     )
 
 

@@ -7,7 +7,9 @@ import numpy as np
 
 from index import tables as tables_module
 from index.searcher import open_index
+from index.questions import document_numbers
 from index.tables import TABLES_DIR, compute_tables, read_tables
+from knowledge.roles import BODY, SIGNATURE
 
 
 def _build_dir(index_dir):
@@ -24,7 +26,23 @@ def test_stored_tables_load_back_equal_to_the_ones_computed_from_the_passages(le
     assert stored.facts == computed.facts
     assert stored.diacritics == computed.diacritics
     assert stored.levels == computed.levels
+    assert stored.parts == computed.parts and stored.known_numbers == computed.known_numbers
     assert any(stored.levels) and any(stored.answer_kinds)
+
+
+def test_stored_role_parts_and_known_numbers_equal_what_the_searcher_computed_from_every_passage(lexical_searcher):
+    # What Searcher.__init__ computed per passage at every load before these were tables.
+    passages, sources = lexical_searcher.passages, lexical_searcher.sources
+    parts: dict[tuple[str, str], list[int]] = {}
+    for position, passage in enumerate(passages):
+        if passage.role != BODY:
+            parts.setdefault((passage.source_id, passage.role), []).append(position)
+    numbers = frozenset().union(*(document_numbers(s.number) for s in sources.values()),
+                                *(document_numbers(p.text) for p in passages))
+    stored = read_tables(lexical_searcher.build_dir)
+    assert stored.parts == parts and {role for _, role in parts} >= {SIGNATURE}
+    assert stored.known_numbers == numbers and len(numbers) > len(sources)
+    assert lexical_searcher._parts == parts and lexical_searcher._known_numbers == numbers
 
 
 def test_answers_are_the_same_from_stored_tables_and_from_tables_computed_at_load(lexical_index, tmp_path, corpus_dir):
