@@ -258,6 +258,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_negatives_options(parser: argparse.ArgumentParser) -> None:
+    from scripts.crossval import NEGATIVES_FILE
+
+    parser.add_argument("--negatives", type=Path, default=NEGATIVES_FILE, metavar="FILE", help=messages.HELP["negatives"])
+    parser.add_argument("--no-negatives", action="store_true", help=messages.HELP["no negatives"])
+
+
+def _negatives(searcher, args: argparse.Namespace, mode: str) -> list:
+    """The written out-of-scope questions of `--negatives`, gathered for fitting (none with --no-negatives)."""
+    from scripts import crossval
+
+    if args.no_negatives:
+        return []
+    return crossval.collect(searcher, crossval.read_negatives(args.negatives), mode)
+
+
 def _print_cross_validation(searcher, gold, modes: list[str], args: argparse.Namespace) -> int:
     """`eval --cv K`: the cross-validated figures of each fitted mode, beside the in-sample ones."""
     from scripts import crossval
@@ -266,8 +282,9 @@ def _print_cross_validation(searcher, gold, modes: list[str], args: argparse.Nam
     payload = {}
     for mode in modes:
         items = crossval.collect(searcher, gold, mode)
-        cv, ranking_only = crossval.cross_validate(items, args.cv, c=args.c, seed=args.seed)
-        fitted = crossval.fit_ranker(items, c=args.c, seed=args.seed)
+        negatives = _negatives(searcher, args, mode)
+        cv, ranking_only = crossval.cross_validate(items, args.cv, c=args.c, seed=args.seed, negatives=negatives)
+        fitted = crossval.fit_ranker(items, c=args.c, seed=args.seed, negatives=negatives)
         sample = crossval.in_sample(items, fitted)
         payload[mode] = {
             "cross_validated": cv.summary(),
@@ -302,11 +319,17 @@ def cmd_ranker_fit(args: argparse.Namespace) -> int:
     modes = [m for m in searcher.modes if m != "dense"] if args.mode == "all" else [args.mode]
     for mode in modes:
         items = crossval.collect(searcher, gold, mode)
-        cv = crossval.cross_validate(items, args.cv, c=args.c, seed=args.seed)[0].summary()
-        ranker = crossval.fit_ranker(items, c=args.c, seed=args.seed)
+        negatives = _negatives(searcher, args, mode)
+        cv = crossval.cross_validate(items, args.cv, c=args.c, seed=args.seed, negatives=negatives)[0].summary()
+        ranker = crossval.fit_ranker(items, c=args.c, seed=args.seed, negatives=negatives)
         ranker.info.update(
             {
                 "fit_on": f"{args.gold.name} ({len(gold)} questions, sha256 {crossval.data_hash(args.gold)})",
+                "negatives": (
+                    "none"
+                    if args.no_negatives
+                    else f"{args.negatives.name} ({len(negatives)} questions, sha256 {crossval.data_hash(args.negatives)})"
+                ),
                 "index_corpus": searcher.manifest.get("corpus_hash", ""),
                 "seed": args.seed,
                 "cross_validated": {"folds": args.cv, **cv},
@@ -416,6 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--cv", type=int, default=0, metavar="K", help=messages.HELP["eval cv"])
     evaluate.add_argument("--seed", type=int, default=13, help=messages.HELP["eval seed"])
     evaluate.add_argument("--c", type=float, default=1.0, help=messages.HELP["eval c"])
+    add_negatives_options(evaluate)
     evaluate.set_defaults(handler=cmd_eval)
 
     ranker = sub.add_parser("ranker", help=messages.HELP["ranker"])
@@ -428,6 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
     ranker_fit.add_argument("--seed", type=int, default=13, help=messages.HELP["ranker seed"])
     ranker_fit.add_argument("--c", type=float, default=1.0, help=messages.HELP["ranker c"])
     ranker_fit.add_argument("--out", type=Path, default=None, help=messages.HELP["ranker out"])
+    add_negatives_options(ranker_fit)
     ranker_fit.set_defaults(handler=cmd_ranker_fit)
 
     model = sub.add_parser("model", help=messages.HELP["model"])

@@ -14,19 +14,21 @@ from __future__ import annotations
 import hashlib
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from index.features import ANSWERABILITY_FEATURES, FEATURE_NAMES, question_features
-from index.ranker import LinearModel, Ranker, choose_threshold, fit_linear
+from index.ranker import MODELS_DIR, LinearModel, Ranker, choose_threshold, fit_linear
 from index.searcher import Gathered, Searcher, decide, ranking_order
 from scripts.evaluate import EvalReport, GoldQuestion, QuestionOutcome, is_hit
 
 SEED = 13
 C = 1.0  # inverse regularisation strength of the logistic model (scikit-learn's default)
 INNER_FOLDS = 4
+NEGATIVES_FILE = MODELS_DIR / "negatives.txt"  # written out-of-scope questions, for fitting only
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,16 @@ def collect(searcher: Searcher, gold: list[GoldQuestion], mode: str) -> list[Col
             citations.append(passage.citation)
         collected.append(Collected(question, gathered, np.array(labels), citations, elapsed))
     return collected
+
+
+def read_negatives(path: Path) -> list[GoldQuestion]:
+    """Out-of-scope questions written for fitting (index/models/negatives.txt): one a line."""
+    questions = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        text = line.split("#", 1)[0].strip()
+        if text:
+            questions.append(GoldQuestion(id=f"{Path(path).stem}-{number}", question=text, answers=(), sources=()))
+    return questions
 
 
 def stratified_folds(gold: list[GoldQuestion], k: int, seed: int = SEED) -> list[int]:
@@ -90,16 +102,22 @@ def _question_rows(items: list[Collected], candidates: LinearModel) -> np.ndarra
     )
 
 
-def fit_ranker(items: list[Collected], *, c: float = C, seed: int = SEED) -> Ranker:
+def fit_ranker(
+    items: list[Collected], *, c: float = C, seed: int = SEED, negatives: Sequence[Collected] = ()
+) -> Ranker:
     """Fit both models and the threshold on these questions only.
 
     The answerability model must learn from candidate scores as they are on questions the
     candidate model has not seen, so an inner split gives out-of-fold question rows; the
-    threshold is chosen on those rows too.
+    threshold is chosen on those rows too. `negatives` (out-of-scope questions written for
+    fitting, index/models/negatives.txt) add rows to the answerability model only, each scored
+    by the candidate model of one inner split; the threshold is chosen on the gold questions
+    alone, so how often to decline is still decided on questions as users ask them.
     """
     inner = stratified_folds([item.gold for item in items], INNER_FOLDS, seed + 1)
     question_rows = np.zeros((len(items), len(ANSWERABILITY_FEATURES)))
     hit = np.zeros(len(items), dtype=bool)
+    negative_rows = []
     for fold in range(INNER_FOLDS):
         train = [item for item, f in zip(items, inner) if f != fold]
         candidates = _fit_candidates(train, c=c, seed=seed)
@@ -109,13 +127,27 @@ def fit_ranker(items: list[Collected], *, c: float = C, seed: int = SEED) -> Ran
                 question_rows[position] = question_features(item.gathered.features, logits)
                 first = _first_hit(item, logits)
                 hit[position] = first is not None and first <= 5
+        negative_rows.extend(
+            question_features(item.gathered.features, candidates.logits(item.gathered.features))
+            for number, item in enumerate(negatives)
+            if number % INNER_FOLDS == fold and _usable(item)
+        )
     in_scope = np.array([item.gold.in_scope for item in items])
-    usable = np.array([len(item.labels) > 0 and not item.gathered.decline_reason for item in items])
-    answerability = fit_linear(question_rows[usable], in_scope[usable].astype(float), ANSWERABILITY_FEATURES, c=c, seed=seed)
+    usable = np.array([_usable(item) for item in items])
+    rows, labels = question_rows[usable], in_scope[usable].astype(float)
+    if negative_rows:
+        rows = np.vstack([rows, np.array(negative_rows)])
+        labels = np.concatenate([labels, np.zeros(len(negative_rows))])
+    answerability = fit_linear(rows, labels, ANSWERABILITY_FEATURES, c=c, seed=seed)
     probabilities = np.where(usable, answerability.probabilities(question_rows), 0.0)
     threshold = choose_threshold(probabilities, in_scope, hit)
     candidates = _fit_candidates(items, c=c, seed=seed)
     return Ranker(candidates, answerability, threshold, {"c": c, "seed": seed})
+
+
+def _usable(item: Collected) -> bool:
+    """A question the answerability model can learn from: it has candidates and no rule declined it."""
+    return len(item.labels) > 0 and not item.gathered.decline_reason
 
 
 def _first_hit(item: Collected, scores: np.ndarray) -> int | None:
@@ -141,16 +173,17 @@ def outcome(item: Collected, ranker: Ranker, *, may_decline: bool = True) -> Que
 
 
 def cross_validate(
-    items: list[Collected], k: int, *, c: float = C, seed: int = SEED
+    items: list[Collected], k: int, *, c: float = C, seed: int = SEED, negatives: Sequence[Collected] = ()
 ) -> tuple[EvalReport, EvalReport]:
     """Fit on k-1 folds, score the k-th, for every fold: the cross-validated report, and the
-    same for the ranking alone (never declining), which tells ranking and declining apart."""
+    same for the ranking alone (never declining), which tells ranking and declining apart.
+    The written `negatives` join every fold's fit; only gold questions are scored."""
     folds = stratified_folds([item.gold for item in items], k, seed)
     outcomes: dict[int, QuestionOutcome] = {}
     ranking: dict[int, QuestionOutcome] = {}
     for fold in range(k):
         train = [item for item, f in zip(items, folds) if f != fold]
-        ranker = fit_ranker(train, c=c, seed=seed)
+        ranker = fit_ranker(train, c=c, seed=seed, negatives=negatives)
         for position, (item, f) in enumerate(zip(items, folds)):
             if f == fold:
                 outcomes[position] = outcome(item, ranker)

