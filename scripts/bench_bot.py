@@ -1,18 +1,23 @@
 """Load benchmark: `binhdang bot` as a real process, long-polling the fake Bot API of the tests.
 
-    python -m scripts.bench_bot [--index DIR] [--users 50] [--questions 4] [--spread 20]
+    python -m scripts.bench_bot [--index DIR] [--users 50] [--questions 4] [--burst 4] [--spread 20]
 
 Starts the bot on the given index (the real one, with its embedding model, by default), waits
-until it polls, then runs two rounds of `users` × `questions` questions, each user in their own
+until it polls, then runs rounds of `users` × `questions` questions, each user in their own
 private chat:
 
-- burst: all of them handed out by getUpdates at the same moment (a training room told "ask now");
+- at-once: all of them handed out by getUpdates at the same moment (the worst case: the whole
+  room pressing send in the same second);
+- burst: the issue's scenario, the same number arriving within `--burst` seconds at random moments
+  (uniform, seeded with `--seed`): a training room told "ask now", each person typing;
 - spread: the same number arriving evenly over `--spread` seconds.
 
 The wait of a question is from the moment getUpdates handed it to the bot to the moment the
 fake API received the reply (a user's replies are paired with their questions in order). Prints
-median / p95 / max wait, the replies that were "busy" instead of an answer, and the bot's
-resident memory (VmRSS after the rounds, VmHWM = peak) read from /proc.
+per round the questions answered and those told "busy" instead, median / p95 / max wait, the CPU
+time the bot used per question (user + system, all threads: what a loaded machine cannot
+disturb, unlike the waits), and the bot's resident memory (VmRSS after the round, VmHWM = peak
+so far), read from /proc.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import signal
 import statistics
 import subprocess
@@ -64,9 +70,26 @@ def memory_kib(pid: int) -> dict[str, int]:
     return fields
 
 
-def run_round(api: FakeBotApi, questions: list[str], users: int, per_user: int, spread_s: float,
+def arrivals(kind: str, total: int, seconds: float, seed: int) -> list[float]:
+    """When each question arrives, in seconds from the round's start, in order: all at 0
+    ("at-once"), uniformly at random within `seconds` ("burst"), or evenly over them ("spread")."""
+    if kind == "at-once" or seconds <= 0:
+        return [0.0] * total
+    if kind == "burst":
+        rng = random.Random(seed)
+        return sorted(rng.uniform(0.0, seconds) for _ in range(total))
+    return [seconds * number / total for number in range(total)]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (all its threads), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_round(api: FakeBotApi, questions: list[str], users: int, per_user: int, offsets: list[float],
               first_user: int) -> dict:
-    """Queue users × per_user questions (all at once, or evenly over spread_s); wait for every reply."""
+    """Queue users × per_user questions at `offsets` seconds from now; wait for every reply."""
     api.calls.clear()
     total = users * per_user
     updates = []
@@ -75,11 +98,10 @@ def run_round(api: FakeBotApi, questions: list[str], users: int, per_user: int, 
             text = questions[(n * per_user + round_) % len(questions)]
             updates.append(message(text, user_id=first_user + n))
     started = time.monotonic()
-    for number, update in enumerate(updates):
-        if spread_s:
-            time.sleep(max(0.0, started + spread_s * number / total - time.monotonic()))
+    for offset, update in zip(offsets, updates):
+        time.sleep(max(0.0, started + offset - time.monotonic()))
         api.queue_update(update)
-    api.wait_for("sendMessage", total, timeout=120 + spread_s)
+    api.wait_for("sendMessage", total, timeout=120 + offsets[-1])
     time.sleep(0.5)  # a duplicate reply would show up now
     replies = api.sent("sendMessage")
     waits, busy_waits = [], []
@@ -90,11 +112,12 @@ def run_round(api: FakeBotApi, questions: list[str], users: int, per_user: int, 
         for reply, at in zip(mine, asked):
             (busy_waits if reply.params["text"] == messages.BUSY else waits).append(reply.at - at)
     everything = waits + busy_waits
-    return {"questions": total, "replies": len(replies), "busy": len(busy_waits),
+    handed = [api.delivered_at[u["update_id"]] for u in updates]
+    return {"questions": total, "replies": len(replies), "busy": len(busy_waits), "answered": len(waits),
             "median_s": statistics.median(everything), "p95_s": _p95(everything), "max_s": max(everything),
             "answered_median_s": statistics.median(waits) if waits else 0.0,
             "answered_p95_s": _p95(waits), "busy_p95_s": _p95(busy_waits),
-            "seconds": time.monotonic() - started}
+            "handed_over_s": max(handed) - min(handed), "seconds": time.monotonic() - started}
 
 
 def _p95(values: list[float]) -> float:
@@ -108,7 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, help="index directory (default: BINHDANG_INDEX or the user data dir)")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--questions", type=int, default=4, help="questions per user")
+    parser.add_argument("--burst", type=float, default=4.0, help="seconds within which the burst round's questions arrive")
     parser.add_argument("--spread", type=float, default=20.0, help="seconds the spread round lasts")
+    parser.add_argument("--seed", type=int, default=13, help="seed of the burst round's arrival moments")
+    parser.add_argument("--rounds", default="at-once,burst,spread",
+                        help="which rounds to run, in order (comma-separated: at-once, burst, spread)")
     parser.add_argument("--gold", type=Path, default=GOLD, help="questions to ask (JSON lines with 'question')")
     parser.add_argument("--code", type=Path, default=REPO,
                         help="checkout whose bot to start (default: this one), to compare with an older commit")
@@ -135,16 +162,22 @@ def main(argv: list[str] | None = None) -> int:
         questions = questions_from(args.gold)
         print(f"bot pid {bot.pid}; {args.users} users x {args.questions} questions; "
               f"{len(questions)} distinct questions; RSS idle {idle['VmRSS'] / 1024:.0f} MiB")
-        for name, spread in (("burst", 0.0), ("spread", args.spread)):
-            result = run_round(api, questions, args.users, args.questions, spread,
-                               first_user=10_000 if name == "burst" else 20_000)
-            print(f"{name:6} ({spread:4.0f} s): {result['replies']}/{result['questions']} replies, "
+        seconds = {"at-once": 0.0, "burst": args.burst, "spread": args.spread}
+        for number, name in enumerate(args.rounds.split(",")):
+            total = args.users * args.questions
+            cpu_before = cpu_seconds(bot.pid)
+            result = run_round(api, questions, args.users, args.questions,
+                               arrivals(name, total, seconds[name], args.seed), first_user=10_000 * (number + 1))
+            memory = memory_kib(bot.pid)
+            cpu_ms = (cpu_seconds(bot.pid) - cpu_before) * 1000 / total
+            print(f"{name:7} ({seconds[name]:4.0f} s): {result['answered']} answered, {result['busy']} told busy, "
+                  f"{result['replies']} replies to {result['questions']} questions "
+                  f"handed over within {result['handed_over_s']:.1f} s; "
                   f"wait median {result['median_s'] * 1000:.0f} ms, p95 {result['p95_s'] * 1000:.0f} ms, "
-                  f"max {result['max_s'] * 1000:.0f} ms; {result['questions'] - result['busy']} answered "
-                  f"(median {result['answered_median_s'] * 1000:.0f} ms, p95 {result['answered_p95_s'] * 1000:.0f} ms), "
-                  f"{result['busy']} told busy (p95 {result['busy_p95_s'] * 1000:.0f} ms)")
-        memory = memory_kib(bot.pid)
-        print(f"memory: RSS {memory['VmRSS'] / 1024:.0f} MiB after the rounds, peak {memory['VmHWM'] / 1024:.0f} MiB")
+                  f"max {result['max_s'] * 1000:.0f} ms (answered: median {result['answered_median_s'] * 1000:.0f} ms, "
+                  f"p95 {result['answered_p95_s'] * 1000:.0f} ms); "
+                  f"bot CPU {cpu_ms:.0f} ms a question; "
+                  f"RSS {memory['VmRSS'] / 1024:.0f} MiB, peak {memory['VmHWM'] / 1024:.0f} MiB", flush=True)
     finally:
         bot.send_signal(signal.SIGINT)
         try:
