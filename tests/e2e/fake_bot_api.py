@@ -162,6 +162,10 @@ class FakeBotApi:
         api = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive, as Telegram's servers do: HTTP/1.0 would cost the bot a new connection
+            # for every reply, which is not what it pays in production.
+            protocol_version = "HTTP/1.1"
+
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 api.paths.append(self.path)
                 method = self.path.rsplit("/", 1)[-1]
