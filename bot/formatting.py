@@ -59,20 +59,24 @@ def _break_kind(token: str) -> str | None:
 def _take_chunk(tokens: list[str], limit: int) -> tuple[str, list[str]]:
     """The longest well-formed head of `tokens` within `limit`, and the tokens left over."""
     stack: list[str] = []
+    closing: list[int] = []  # the length of each open tag's closer, so it is not re-measured per token
     size = 0
     breaks: list[tuple[int, str, list[str]]] = []  # (token index, kind, open tags there)
     for index, token in enumerate(tokens):
         kind = _break_kind(token)
         if kind:
             breaks.append((index, kind, list(stack)))
-        if size + _units(token) + _units(_closers(stack)) > limit:
+        units = _units(token)
+        if size + units + sum(closing) > limit:
             return _cut(tokens, index, breaks, stack, limit)
-        size += _units(token)
+        size += units
         if token.startswith("</"):
             if stack:
                 stack.pop()
+                closing.pop()
         elif token.startswith("<"):
             stack.append(token)
+            closing.append(_units(_closers([token])))
     return "".join(tokens), []
 
 
@@ -81,9 +85,11 @@ def _cut(tokens: list[str], overflow_at: int, breaks: list[tuple[int, str, list[
     # Prefer a paragraph break, then a line break, then a space; but not one so early that the
     # chunk would be mostly empty.
     usable = [b for b in breaks if b[0] < overflow_at and b[0] > 0]
+    before = [0]  # before[i]: the length of tokens[:i]
+    for token in tokens[:overflow_at]:
+        before.append(before[-1] + _units(token))
     for kind in ("para", "line", "space"):
-        late_enough = [b for b in usable if b[1] == kind
-                       and _units("".join(tokens[:b[0]])) >= limit // 3]
+        late_enough = [b for b in usable if b[1] == kind and before[b[0]] >= limit // 3]
         if late_enough:
             index, _, stack = late_enough[-1]
             head = "".join(tokens[:index]).rstrip() + _closers(stack)
@@ -110,7 +116,11 @@ def split_message(html: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     A chunk never ends inside a tag, an entity or a word; tags open at a cut are closed at the end
     of one chunk and reopened at the start of the next, so every chunk is well-formed.
     """
-    tokens = _TOKEN.findall(html.strip())
+    text = html.strip()
+    if _units(text) <= limit:
+        # Nearly every answer fits: one chunk, without reading it token by token.
+        return [text] if text else []
+    tokens = _TOKEN.findall(text)
     chunks: list[str] = []
     while tokens:
         chunk, tokens = _take_chunk(tokens, limit)
