@@ -50,6 +50,39 @@ def test_questions_waiting_while_the_model_is_busy_are_embedded_in_one_pass():
     assert encoder.name == "counting"
 
 
+class GatedEncoder:
+    """An encoder whose first pass waits for `release`; records the texts of every pass."""
+
+    name = "gated"
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.passes: list[list[str]] = []
+
+    def encode_queries(self, texts):
+        if not self.passes:
+            self.release.wait(5)
+        self.passes.append(list(texts))
+        return np.array([[float(len(text))] for text in texts], dtype=np.float32)
+
+
+def test_a_pass_takes_the_oldest_waiting_question_and_those_nearest_to_it_in_length():
+    inner = GatedEncoder()
+    encoder = BatchingEncoder(inner, max_batch=32, pass_size=2)
+    first = threading.Thread(target=encoder.encode_queries, args=(["đầu tiên"],))
+    first.start()
+    time.sleep(0.05)  # the model is busy with it; the next ones queue up in this order
+    waiting = ["a" * 40, "b" * 5, "c" * 41, "d" * 6]
+    threads = [threading.Thread(target=encoder.encode_queries, args=([text],)) for text in waiting]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.02)
+    inner.release.set()
+    for thread in [first, *threads]:
+        thread.join()
+    assert inner.passes == [["đầu tiên"], ["a" * 40, "c" * 41], ["b" * 5, "d" * 6]]
+
+
 def test_a_question_alone_is_embedded_at_once_and_batches_respect_the_maximum():
     inner = CountingEncoder(delay=0.0)
     encoder = BatchingEncoder(inner, max_batch=2)
