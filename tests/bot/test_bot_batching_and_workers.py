@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
 from bot.batching import BatchingEncoder
 from bot.workers import Busy, WorkPool
+from index.searcher import open_index
 
 
 class CountingEncoder:
@@ -114,3 +117,25 @@ def test_pool_refuses_at_once_beyond_its_bound_and_admits_again_when_jobs_finish
     assert asyncio.run(main()) == [True, True, 3]
     assert pool.refused == 1 and pool.peak_in_flight == 2 and pool.in_flight == 0
     pool.shutdown()
+
+
+def test_concurrent_searches_sharing_passes_find_the_same_passages_as_one_at_a_time(
+        corpus_dir, fused_index, dense_encoder):
+    gold = corpus_dir.parent / "eval" / "dev.jsonl"
+    if not gold.is_file():
+        pytest.skip(f"gold questions not found at {gold}")
+    questions = [json.loads(line)["question"] for line in gold.read_text(encoding="utf-8").splitlines()
+                 if line.strip()][:64]
+    alone = open_index(fused_index, encoder=dense_encoder)
+    batching = BatchingEncoder(dense_encoder)
+    shared = open_index(fused_index, encoder=batching)
+
+    def found(searcher, question):
+        result = searcher.search(question, 9)
+        return result.abstained, [hit.passage.id for hit in result.hits]
+
+    expected = [found(alone, q) for q in questions]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda q: found(shared, q), questions))
+    assert together == expected
+    assert batching.batches < len(questions), "questions did share passes"
