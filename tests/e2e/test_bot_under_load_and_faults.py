@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import statistics
+import random
 import time
 
 from bot import messages
@@ -30,35 +30,35 @@ async def wait_for_texts(bot, count: int, timeout: float = 20.0) -> list[str]:
 
 # ---- many people at once ---------------------------------------------------------------------
 
-def test_fifty_users_asking_four_questions_each_within_two_seconds_are_each_answered_once(run_bot):
+def test_fifty_users_asking_four_questions_each_within_a_few_seconds_are_each_answered_once(run_bot):
+    """The issue's training room: 200 questions at random moments within 3 s (seeded), each
+    answered exactly once, none told "busy" (the benchmark, scripts/bench_bot.py, times it)."""
     users = [5000 + n for n in range(50)]
-    asked_at: dict[int, list[float]] = {uid: [] for uid in users}
+    moments = sorted(random.Random(13).uniform(0.0, 3.0) for _ in range(200))
+    asked = [(uid, QUESTIONS[(uid + round_) % 4]) for round_ in range(4) for uid in users]
 
     async def scenario(bot):
-        # 200 questions spread over two seconds, in rounds: every user asks, then again.
-        for round_ in range(4):
-            for uid in users:
-                await bot.put(message(QUESTIONS[(uid + round_) % 4], user_id=uid))
-                asked_at[uid].append(time.monotonic())
-                await asyncio.sleep(2.0 / 200)
+        started = time.monotonic()
+        for moment, (uid, text) in zip(moments, asked):
+            await asyncio.sleep(max(0.0, started + moment - time.monotonic()))
+            await bot.put(message(text, user_id=uid))
         await wait_for_texts(bot, 200)
-        await asyncio.sleep(0.3)  # nothing more arrives
-        records = [bot.journal.question(n) for n in range(1, 201)]
-        assert all(r is not None and r.answered and r.delivery == "delivered" for r in records)
+        await asyncio.sleep(0.5)  # a second reply to any of them would arrive now
+        records = [bot.journal.question(n) for n in range(1, 202)]
+        assert records[-1] is None, "200 questions journalled, not more"
+        assert all(r is not None and r.answered and r.delivery == "delivered" for r in records[:200])
+        assert sorted(r.text for r in records[:200]) == sorted(text for _, text in asked)
 
     bot = run_bot(scenario)
     answers = bot.api.sent("sendMessage")
     assert len(answers) == 200
-    waits = []
-    for uid in users:
-        mine = sorted(call.at for call in answers if int(call.params["chat_id"]) == uid)
-        assert len(mine) == 4, f"user {uid} got {len(mine)} replies"
-        waits += [answered - asked for answered, asked in zip(mine, asked_at[uid])]
+    assert [call.params["text"] for call in answers].count(messages.BUSY) == 0
     assert all(call.params["text"].startswith(messages.ANSWER_HEADER) for call in answers)
-    p95 = statistics.quantiles(waits, n=20)[-1]
-    print(f"50 users x 4 questions over 2 s: median wait {statistics.median(waits) * 1000:.0f} ms, "
-          f"p95 {p95 * 1000:.0f} ms, peak in flight {bot.app.bot_data['services'].searches.peak_in_flight}")
-    assert p95 <= 2.0
+    for uid in users:
+        assert len([call for call in answers if int(call.params["chat_id"]) == uid]) == 4, uid
+    searches = bot.app.bot_data["services"].searches
+    assert searches.refused == 0
+    print(f"50 users x 4 questions within 3 s: peak in flight {searches.peak_in_flight}")
 
 
 class SlowSearcher:
