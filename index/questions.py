@@ -32,7 +32,7 @@ _ANSWER_TYPE_QUESTIONS = (
 REQUEST_WORDS = frozenset(
     """
     lúc_nào khi_nào bao_giờ bao_lâu tại_sao vì_sao ở_đâu đâu thế_nào như_thế_nào ra_sao
-    tên tên_gọi đầy_đủ hay_không có_không
+    tên tên_gọi đầy_đủ hay_không có_không coi được_coi coi_là
     """.split()
 )
 

@@ -264,6 +264,7 @@ def test_words_asking_for_the_kind_of_answer_are_not_content():
 
     assert _content_terms(["dự_án", "tên", "đầy_đủ"], ()) == ["dự_án"]
     assert _content_terms(["biện_pháp", "chấm_dứt", "lúc_nào"], ()) == ["biện_pháp", "chấm_dứt"]
+    assert _content_terms(["thế_nào", "coi", "quấy_rối", "tình_dục"], ()) == ["quấy_rối", "tình_dục"]
 
 
 def test_a_syllable_left_bare_by_restoration_is_matched_as_typed(lexical_searcher):
