@@ -140,12 +140,24 @@ def test_a_slow_answer_shows_typing_and_a_failed_chat_action_does_not_cost_the_a
     async def scenario(bot):
         await bot.feed(message("Bình đẳng giới là gì?"))
         bot.api.inject("sendChatAction", *["500"] * 4)
-        await bot.feed(message("Giới tính là gì?"))
+        await bot.feed(message("Giới tính là gì?", user_id=6100))  # another chat: typing is tried again
 
     bot = run_bot(scenario, holder=SearcherHolder(SlowSearcher(searcher, 0.8)))
     first, second = bot.texts()
     assert LAW_CITATION in first and LAW_CITATION in second
     assert [c.params["action"] for c in bot.api.sent("sendChatAction")] == ["typing"]
+    assert bot.api.faults_served == [("sendChatAction", "500")] * 4
+
+
+def test_several_slow_questions_from_one_person_show_typing_once(run_bot, searcher):
+    async def scenario(bot):
+        for text in QUESTIONS:
+            await bot.put(message(text, user_id=6200))
+        await wait_for_texts(bot, 4)
+
+    bot = run_bot(scenario, holder=SearcherHolder(SlowSearcher(searcher, 0.8)))
+    assert all(LAW_CITATION in text or "Kế hoạch" in text for text in bot.texts())
+    assert [int(c.params["chat_id"]) for c in bot.api.sent("sendChatAction")] == [6200]
 
 
 def test_an_edited_question_is_not_answered_a_second_time(run_bot):
