@@ -355,7 +355,8 @@ def test_reindex_swaps_the_index_while_questions_keep_being_answered(run_bot, do
         assert bot.texts() == [messages.REINDEX_STARTED]
         # The rebuild runs in the background: questions are answered from the old index meanwhile.
         await bot.feed(message("Bình đẳng giới là gì?"))
-        assert LAW_CITATION in bot.texts()[-1]
+        # The rebuild of this small index may finish (and report) while the answer is sent.
+        assert any(LAW_CITATION in text for text in bot.texts()[1:])
         for _ in range(200):
             if any(text.startswith("✅") for text in bot.texts()):
                 break
