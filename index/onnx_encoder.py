@@ -38,6 +38,11 @@ OPSET = 17
 # Threads of one onnxruntime session. Measured with `python -m scripts.bench_embedding` on this
 # 2-core machine (see the README's Scale section): one thread is the fastest for a question.
 DEFAULT_THREADS = 1
+# A batch holds at most this many tokens (rows x longest row). Activations of small batches stay
+# in the CPU's cache: at 120 passages of ../shared/corpus, batches of 4-8 passages ran at 16-19
+# passages/s and batches of 16-32 at 11-13 (`python -m scripts.bench_embedding`); the budget
+# gives long windows small batches and short texts larger ones.
+MAX_BATCH_TOKENS = 1024
 
 # Texts the export is checked on: the install samples, a text past the passage window (so the
 # check covers long inputs and padding) and a one-word one.
@@ -228,6 +233,7 @@ class OnnxModel:
         self._batch_tokenizer = Tokenizer.from_str(plain.to_str())
         self._batch_tokenizer.enable_truncation(self.max_seq_length)
         self.threads = threads or DEFAULT_THREADS
+        self.max_batch_tokens = MAX_BATCH_TOKENS
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
@@ -255,20 +261,25 @@ class OnnxModel:
         them with ``normalize_embeddings=True`` (the graph normalises; the flags are for the
         signature's sake).
 
-        Texts are batched by token count (longest first, as sentence-transformers sorts them),
-        so a batch pads little."""
+        Texts are batched by token count, longest first, so a batch pads little; a batch holds
+        at most ``batch_size`` texts and ``max_batch_tokens`` tokens (at least one text)."""
         prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
         encodings = self._batch_tokenizer.encode_batch([prefix + text for text in texts])
         lengths = np.array([len(e.ids) for e in encodings])
         order = np.argsort(-lengths, kind="stable")
         out = np.zeros((len(texts), self._dim), dtype=np.float32)
-        batches = range(0, len(texts), batch_size)
+        batches = []
+        start = 0
+        while start < len(texts):
+            width = int(lengths[order[start]])
+            size = max(1, min(batch_size, self.max_batch_tokens // max(width, 1)))
+            batches.append(order[start:start + size])
+            start += size
         if show_progress_bar:
             from tqdm import tqdm
 
             batches = tqdm(batches, desc="Batches", unit="batch")
-        for start in batches:
-            rows = order[start:start + batch_size]
+        for rows in batches:
             width = int(lengths[rows[0]])
             ids = np.full((len(rows), width), self._pad_id, dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)

@@ -118,3 +118,17 @@ def test_compare_with_torch_sees_a_wrong_model(model_dir: Path, onnx_encoder_: E
 
     cosine = onnx_encoder.compare_with_torch(Shuffled(load_encoder(model_dir)), onnx_encoder_.model)
     assert cosine < 0.95
+
+
+def test_the_token_budget_of_a_batch_changes_batches_not_vectors(onnx_encoder_: Encoder, monkeypatch) -> None:
+    default = onnx_encoder_.encode_passages(TEXTS)
+    calls = []
+    real_run = onnx_encoder_.model.session.run
+    monkeypatch.setattr(onnx_encoder_.model, "session", type("S", (), {
+        "run": staticmethod(lambda names, feeds: calls.append(feeds["input_ids"].shape) or real_run(names, feeds))})())
+    monkeypatch.setattr(onnx_encoder_.model, "max_batch_tokens", 64)
+    small = onnx_encoder_.encode_passages(TEXTS)
+    windows = sum(len(onnx_encoder_.split_windows(text)) for text in TEXTS)
+    assert sum(rows for rows, _ in calls) == windows and len(calls) > 1
+    assert all(rows == 1 or rows * width <= 64 for rows, width in calls)
+    assert float(np.min(np.sum(default * small, axis=1))) >= MIN_COSINE_VS_TORCH
