@@ -35,9 +35,12 @@ ONNX_RECORD = "binhdang-onnx.json"
 MIN_COSINE_VS_TORCH = 0.9999
 # 17 is within what onnxruntime 1.16+ runs and what the TorchScript exporter writes well.
 OPSET = 17
-# Threads of one onnxruntime session. Measured with `python -m scripts.bench_embedding` on this
-# 2-core machine (see the README's Scale section): one thread is the fastest for a question.
-DEFAULT_THREADS = 1
+# Intra-op threads of a session. Measured with `python -m scripts.bench_embedding` on this 2-core
+# machine shared with other work (README, Scale): with the other core free, two threads embedded
+# 38.1 passages/s against 21.0 and a question in 6.9/9.2 ms (p50/p95) against 11.3/14.6; with it
+# busy, either could win a round. Unlike torch's OpenMP threads, which spin waiting for work (a
+# question 20x slower on two), onnxruntime's are told not to spin (below).
+DEFAULT_THREADS = 2
 # A batch holds at most this many tokens (rows x longest row). Activations of small batches stay
 # in the CPU's cache: at 120 passages of ../shared/corpus, batches of 4-8 passages ran at 16-19
 # passages/s and batches of 16-32 at 11-13 (`python -m scripts.bench_embedding`); the budget
