@@ -81,7 +81,7 @@ def install_model(out_dir: Path | None = None, *, force: bool = False) -> Path:
     out_dir = Path(out_dir) if out_dir is not None else default_model_dir()
     source = _source_path()
     if not force and is_installed(out_dir, source=source):
-        _export_onnx_if_missing(out_dir)  # an install from before the ONNX export gains one
+        _export_onnx_if_missing(out_dir)  # an install from before the (current) ONNX export gains one
         return out_dir
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
@@ -116,9 +116,9 @@ def install_model(out_dir: Path | None = None, *, force: bool = False) -> Path:
 def _export_onnx_if_missing(model_dir: Path) -> None:
     # The ONNX export only makes embedding faster: where it cannot be made (no onnxruntime,
     # or it disagrees with torch) the model is installed without it and runs on torch.
-    from index.onnx_encoder import export_onnx, is_exported, runtime_available
+    from index.onnx_encoder import export_onnx, is_current_export, runtime_available
 
-    if is_exported(model_dir) or not runtime_available():
+    if is_current_export(model_dir) or not runtime_available():
         return
     try:
         export_onnx(model_dir)

@@ -41,6 +41,15 @@ def questions_of(path: Path, limit: int) -> list[str]:
     return [json.loads(line)["question"] for line in lines][:limit]
 
 
+def memory_mib() -> dict:
+    """This process's resident memory now and at its peak (VmRSS, VmHWM), in MiB."""
+    values = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            values[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return values
+
+
 def measure(model: str, backend: str, threads: int, docs: str, passages: int, questions: str,
             batch_sizes: list[int], reference: str | None, batch_tokens: int = 0) -> dict:
     """One configuration, in this process: passages/s per batch size and query latencies."""
@@ -53,6 +62,7 @@ def measure(model: str, backend: str, threads: int, docs: str, passages: int, qu
 
         torch.set_num_threads(threads)  # load_encoder sets 1; the experiment overrides it
     load_s = time.perf_counter() - started
+    loaded = memory_mib()
     if batch_tokens and encoder.backend == "onnxruntime":
         encoder.model.max_batch_tokens = batch_tokens
     texts = passages_of(Path(docs), passages)
@@ -72,6 +82,8 @@ def measure(model: str, backend: str, threads: int, docs: str, passages: int, qu
         latencies.append((time.perf_counter() - started) * 1000)
     out["query_p50_ms"] = float(np.percentile(latencies, 50))
     out["query_p95_ms"] = float(np.percentile(latencies, 95))
+    out["rss_loaded_mib"] = loaded.get("VmRSS", 0.0)
+    out["peak_mib"] = memory_mib().get("VmHWM", 0.0)
     if reference:
         if Path(reference).is_file():
             theirs = np.load(reference)
@@ -142,13 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     any_result = next(iter(best.values()))
     print(f"\n{any_result['passages']} passages ({any_result['windows']} windows) of {args.docs}, "
           f"best of {args.rounds} rounds:")
-    print("| backend | threads | passages/s | query p50 / p95 ms | model load s | min cosine vs first | load average |")
-    print("|---|---|---|---|---|---|---|")
+    print("| backend | threads | passages/s | query p50 / p95 ms | model load s | RSS loaded / peak MiB | min cosine vs first | load average |")
+    print("|---|---|---|---|---|---|---|---|")
     for (backend, threads), result in best.items():
         rates = ", ".join(f"{r:.1f}" + (f" (batch {b})" if len(batch_sizes) > 1 else "")
                           for b, r in result["passages_per_s"].items())
         print(f"| {backend} | {threads} | {rates} | {result['best_query_p50_ms']:.1f} / {result['best_query_p95_ms']:.1f} "
-              f"| {result['load_s']:.1f} | {result['min_cosine']:.6f} "
+              f"| {result['load_s']:.1f} | {result['rss_loaded_mib']:.0f} / {result['peak_mib']:.0f} | {result['min_cosine']:.6f} "
               f"| {min(result['load_averages']):.1f}–{max(result['load_averages']):.1f} |")
     return 0
 

@@ -13,7 +13,7 @@ from index import onnx_encoder
 from index.dense import Encoder
 from index.embedding_model import MODEL_NAME, ModelInstallError, load_encoder
 from index.errors import IndexError_
-from index.onnx_encoder import MIN_COSINE_VS_TORCH, ONNX_DIR, ONNX_RECORD, export_onnx, is_exported
+from index.onnx_encoder import MIN_COSINE_VS_TORCH, ONNX_DIR, ONNX_RECORD, export_onnx, is_current_export, is_exported
 
 FILLER = (
     "Sở Tài chính chủ trì, phối hợp với các sở, ban, ngành tham mưu bố trí kinh phí thường xuyên "
@@ -47,10 +47,12 @@ def _without_onnx(model_dir: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def test_install_keeps_a_verified_onnx_export(model_dir: Path) -> None:
-    assert is_exported(model_dir)
+def test_install_keeps_a_verified_onnx_export_with_its_weights_in_a_file_of_their_own(model_dir: Path) -> None:
+    assert is_exported(model_dir) and is_current_export(model_dir)
     record = json.loads((model_dir / ONNX_DIR / ONNX_RECORD).read_text())
     assert record["min_cosine_vs_torch"] >= MIN_COSINE_VS_TORCH
+    graph, weights = (model_dir / ONNX_DIR / name for name in (onnx_encoder.ONNX_FILE, onnx_encoder.ONNX_DATA_FILE))
+    assert graph.stat().st_size < 1 << 20 < 400 << 20 < weights.stat().st_size  # memory-mapped, not parsed
     assert record["prompts"]["query"] == "query: " and record["prompts"]["passage"] == "passage: "
 
 
@@ -81,6 +83,10 @@ def test_a_query_longer_than_the_model_limit_is_truncated_not_refused(onnx_encod
     long_query = FILLER * 20
     ours, theirs = onnx_encoder_.encode_queries([long_query]), torch_encoder.encode_queries([long_query])
     assert float(ours[0] @ theirs[0]) >= MIN_COSINE_VS_TORCH
+    text = "query: " + long_query
+    kept = onnx_encoder_.model._truncated(onnx_encoder_.model._tokenizer.encode(text).ids)
+    assert kept == torch_encoder.model.tokenizer(text, truncation=True, max_length=512)["input_ids"]
+    assert len(kept) == 512
 
 
 def test_encoder_falls_back_to_torch_without_the_onnx_file(model_dir: Path, tmp_path: Path) -> None:
@@ -99,7 +105,11 @@ def test_an_export_that_disagrees_with_torch_is_not_kept(model_dir: Path, tmp_pa
     target = _without_onnx(model_dir, tmp_path)
     real_graph = model_dir / ONNX_DIR / onnx_encoder.ONNX_FILE
     monkeypatch.setattr(onnx_encoder, "_trace", lambda model, path: path.write_bytes(b""))
-    monkeypatch.setattr(onnx_encoder, "_fuse", lambda source, graph, model: graph.symlink_to(real_graph))
+    def fake_fuse(source, graph, model):
+        graph.symlink_to(real_graph)
+        (graph.parent / onnx_encoder.ONNX_DATA_FILE).symlink_to(real_graph.parent / onnx_encoder.ONNX_DATA_FILE)
+
+    monkeypatch.setattr(onnx_encoder, "_fuse", fake_fuse)
     monkeypatch.setattr(onnx_encoder, "compare_with_torch", lambda model, onnx_model: 0.42)
     with pytest.raises(ModelInstallError, match="0.42"):
         export_onnx(target)
@@ -132,3 +142,13 @@ def test_the_token_budget_of_a_batch_changes_batches_not_vectors(onnx_encoder_: 
     assert sum(rows for rows, _ in calls) == windows and len(calls) > 1
     assert all(rows == 1 or rows * width <= 64 for rows, width in calls)
     assert float(np.min(np.sum(default * small, axis=1))) >= MIN_COSINE_VS_TORCH
+
+
+def test_an_export_from_before_the_weights_file_is_used_until_install_redoes_it(tmp_path: Path) -> None:
+    (tmp_path / ONNX_DIR).mkdir()
+    (tmp_path / ONNX_DIR / onnx_encoder.ONNX_FILE).write_bytes(b"graph with its weights inside")
+    (tmp_path / ONNX_DIR / ONNX_RECORD).write_text(json.dumps({"min_cosine_vs_torch": 0.9999995}))
+    assert is_exported(tmp_path) and not is_current_export(tmp_path)
+    record = json.loads((tmp_path / ONNX_DIR / ONNX_RECORD).read_text())
+    (tmp_path / ONNX_DIR / ONNX_RECORD).write_text(json.dumps({**record, "export_version": onnx_encoder.EXPORT_VERSION}))
+    assert not is_exported(tmp_path)  # a current export without its weights file is no export
