@@ -278,7 +278,7 @@ class Searcher:
         worded = replace_everyday(replace_abbreviations(readable or text))
         as_worded = analysis if worded == text else analyse(worded, segment=bool(readable))
         if readable:
-            terms = _content_terms(as_worded.words, analysis.protected)
+            terms = _content_terms(as_worded.words, analysis.protected, typed_bare=not has_diacritics(text))
             passage_field, document_field = words_field, context_field
             spellings = _pair_spellings(as_worded.words, terms)
         else:
@@ -287,7 +287,12 @@ class Searcher:
             spellings = {}
         pairs = sorted({t for t in as_worded.plain if "_" in t})
         in_passage, in_document, known, weights = _presence(
-            terms, indices, passage_field, document_field, (plain_field, self.lexical["context_plain"]) if readable else None
+            terms,
+            indices,
+            passage_field,
+            document_field,
+            (plain_field, self.lexical["context_plain"]) if readable else None,
+            typed_bare=not has_diacritics(text),
         )
         if spellings:
             # underthesea does not always cut a question as it cut the passage ('định | kiến_giới'
@@ -408,11 +413,14 @@ def _relative(scores: np.ndarray) -> np.ndarray:
     return scores / best if best > 0 else np.zeros_like(scores, dtype=np.float64)
 
 
-def _content_terms(words: Sequence[str], protected: Sequence[str]) -> list[str]:
+def _content_terms(words: Sequence[str], protected: Sequence[str], *, typed_bare: bool = False) -> list[str]:
     """The question's terms that say what it is about, each once, in order.
 
     A bare number ('2', '2024', the '125' of a document number) is not content: document
-    numbers, dates and percentages count as their whole protected spans.
+    numbers, dates and percentages count as their whole protected spans. In a question typed
+    without marks (`typed_bare`) and read through diacritic restoration, a one-syllable word
+    that may as well be a function word is not content either: 'may' restored as 'máy'
+    (machine) was typed for 'mấy' (how many).
     """
     kept = set(protected)
     seen: dict[str, None] = {}
@@ -423,6 +431,8 @@ def _content_terms(words: Sequence[str], protected: Sequence[str]) -> list[str]:
             continue
         elif not has_diacritics(term) and term in STOP_SYLLABLES:
             continue  # a function word left bare by diacritic restoration ('là gi')
+        elif typed_bare and "_" not in term and strip_diacritics(term) in STOP_SYLLABLES:
+            continue  # restored with marks, but typed as what may be a function word
         elif term in REQUEST_WORDS:
             continue  # 'tên đầy đủ', 'lúc nào': the kind of answer, not its topic
         else:
@@ -477,6 +487,8 @@ def _presence(
     passage_field: LexicalIndex,
     document_field: LexicalIndex,
     bare_fields: tuple[LexicalIndex, LexicalIndex] | None = None,
+    *,
+    typed_bare: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Which candidates hold each term, in the passage and in its document's context.
 
@@ -486,7 +498,9 @@ def _presence(
     the corpus has never seen weighs more than any it has (the question is about something else).
     `bare_fields` (the diacritic-free passage and document fields) read a term typed bare that
     the word fields do not know: a syllable diacritic restoration could not settle ('dat': đạt,
-    đất, đặt …) is matched as typed rather than counted as a word the corpus never saw.
+    đất, đặt …) is matched as typed rather than counted as a word the corpus never saw; so is
+    a word of a question typed bare (`typed_bare`) whose restored marks no passage has ('nd'
+    restored as 'nđ'): its marks were a guess, its bare spelling is what was typed.
     """
     n, count = len(indices), len(terms)
     in_passage = np.zeros((n, count))
@@ -495,17 +509,16 @@ def _presence(
     weights = np.zeros(count)
     unseen_weight = math.sqrt(float(passage_field.idf.max(initial=0.0)) + 1.0)
     for j, term in enumerate(terms):
-        fields = (passage_field, document_field)
+        passage, document, key = passage_field, document_field, term
         if (
             bare_fields
             and term not in passage_field.vocabulary
             and term not in document_field.vocabulary
-            and not has_diacritics(term)
+            and (typed_bare or not has_diacritics(term))
         ):
-            fields = bare_fields
-        passage, document = fields
-        column = passage.vocabulary.get(term)
-        context_column = document.vocabulary.get(term)
+            (passage, document), key = bare_fields, strip_diacritics(term)
+        column = passage.vocabulary.get(key)
+        context_column = document.vocabulary.get(key)
         if column is not None:
             in_passage[:, j] = passage.weights[indices, column].toarray().ravel() > 0
             weights[j] = math.sqrt(max(float(passage.idf[column]), 0.0))

@@ -26,15 +26,19 @@ from index.normalise import (
     strip_diacritics,
 )
 
-TOKENISER_ID = "underthesea-word_tokenize+protected-spans/1"
+TOKENISER_ID = "underthesea-word_tokenize+protected-spans/2"  # 2: document numbers typed in lower case
 
 _LETTER = "A-Za-zÀ-ỹĐđ"
 _CODE = rf"[{_LETTER}0-9&.]*[{_LETTER}0-9&]"
 # Document numbers: 125/2021/NĐ-CP, 73/2006/QH11, 680/KH-SKHCN, 11-NQ/TW, 8935/BNV-CTTN&BĐG,
 # and numbers left blank as issued (/KH-KHCN).
+# Typed in lower case on a phone ('48/2009/nd-cp', '95/kh-ubnd', '73/2006/qh11'), a number
+# needs its leading digits and either a dash or a code with digits, so that 'và/hoặc' is no number.
 _DOC_NUMBER = (
     rf"(?:\d+(?:-[A-ZĐ]{{1,8}})?(?:/\d{{4}})?)?/[A-ZĐ]{_CODE}?(?:-{_CODE})*"
     r"|\d+-[A-ZĐ]{1,8}/[A-ZĐ]{1,8}"
+    rf"|\d+(?:/\d{{4}})?/[{_LETTER}]{{1,8}}(?:-[{_LETTER}0-9&]{{1,12}})+"
+    rf"|\d+/\d{{4}}/[{_LETTER}]{{2,4}}\d{{1,3}}"
 )
 _DATE = r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}/\d{1,2}(?![/\d])"
 _PERCENT = r"\d+(?:[.,]\d+)?\s?%"

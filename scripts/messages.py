@@ -36,6 +36,7 @@ TIMINGS = {
     "tokenise_s": "  tách từ: {value:.2f} s",
     "lexical_s": "  chỉ mục theo từ: {value:.2f} s",
     "embed_s": "  nhúng vectơ: {value:.2f} s",
+    "tables_s": "  bảng tra cứu: {value:.2f} s",
     "passages_embedded": "  đoạn nhúng mới: {value:.0f}",
 }
 CHANGES = {

@@ -280,3 +280,38 @@ def test_a_syllable_left_bare_by_restoration_is_matched_as_typed(lexical_searche
     assert known[0] and in_passage[:, 0].any()
     _, _, known, _ = _presence(["dat"], positions, lexical["words"], lexical["context_words"])
     assert not known[0]
+
+
+def test_a_document_number_typed_in_lower_case_finds_its_document(lexical_searcher):
+    result = lexical_searcher.search("thong tu 191/2009/tt-btc huong dan noi dung gi", mode="lexical")
+    assert not result.abstained, result.reason
+    assert result.hits[0].source.number == "191/2009/TT-BTC"
+
+
+def test_a_document_number_no_document_has_is_declined_even_in_lower_case(fused_searcher):
+    result = fused_searcher.search("nghi dinh 20/2015/nd-cp quy dinh ve van de gi")
+    assert result.abstained and "20/2015/nd-cp" in result.reason
+
+
+def test_a_bare_syllable_that_may_be_a_function_word_is_not_content_once_restored():
+    """'may' typed bare is 'mấy' (how many) as often as 'máy' (machine): whatever restoration
+    picks, a question typed bare is not asked to hold it."""
+    from index.searcher import _content_terms
+
+    assert _content_terms(["nghỉ", "máy", "tháng"], (), typed_bare=True) == ["nghỉ", "tháng"]
+    assert _content_terms(["nghỉ", "máy", "tháng"], ()) == ["nghỉ", "máy", "tháng"]  # typed with marks: meant
+
+
+def test_a_restored_word_no_passage_spells_so_is_matched_as_typed(lexical_searcher):
+    """In a question typed bare, restoration's marks are a guess: a word restored with marks no
+    passage has ('dat' read as 'dát') is looked up as 'dat', the spelling that was typed."""
+    from index.searcher import _presence
+
+    lexical = lexical_searcher.lexical
+    assert "dát" not in lexical["words"].vocabulary and "dat" in lexical["plain"].vocabulary
+    positions = np.arange(len(lexical_searcher.passages))
+    bare = (lexical["plain"], lexical["context_plain"])
+    _, _, known, _ = _presence(["dát"], positions, lexical["words"], lexical["context_words"], bare, typed_bare=True)
+    assert known[0]
+    _, _, known, _ = _presence(["dát"], positions, lexical["words"], lexical["context_words"], bare)
+    assert not known[0]

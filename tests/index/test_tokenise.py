@@ -1,4 +1,4 @@
-from index.tokenise import analyse, split_protected
+from index.tokenise import analyse, analyse_protected, split_protected
 
 
 def test_document_numbers_dates_and_percentages_stay_whole():
@@ -41,3 +41,22 @@ def test_question_without_diacritics_shares_plain_terms_with_the_marked_text():
 
 def test_abbreviations_add_their_expansion_terms():
     assert "bình_đẳng" in analyse("công tác BĐG").words
+
+
+def test_document_numbers_typed_in_lower_case_stay_whole():
+    """On a phone people type '48/2009/nd-cp'; it names the same document as '48/2009/NĐ-CP'."""
+    from index.questions import document_numbers
+
+    for typed, written in (
+        ("nghi dinh 48/2009/nd-cp", "Nghị định 48/2009/NĐ-CP"),
+        ("ke hoach 95/kh-ubnd", "Kế hoạch 95/KH-UBND"),
+        ("luat 73/2006/qh11", "Luật 73/2006/QH11"),
+    ):
+        assert document_numbers(typed) == document_numbers(written) != frozenset()
+        assert analyse_protected(typed)[0].replace("đ", "d") == analyse_protected(written)[0].replace("đ", "d")
+
+
+def test_a_slash_between_words_or_bare_numbers_is_no_document_number():
+    from index.questions import document_numbers
+
+    assert document_numbers("nam và/hoặc nữ, tỷ lệ 1/2, năm 12/2020") == frozenset()
