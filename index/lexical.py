@@ -46,6 +46,14 @@ class LexicalIndex:
         self.weights = weights
         self.idf = idf
 
+    def holds(self, column: int, rows: np.ndarray) -> np.ndarray:
+        """Which of these passages (row positions) weigh the term of this column above zero: read
+        from the column's own stored rows, so the cost follows how often the term occurs, not how
+        many passages the index has (a term in most passages can weigh 0 there)."""
+        start, end = self.weights.indptr[column], self.weights.indptr[column + 1]
+        stored = self.weights.indices[start:end]
+        return np.isin(rows, stored[self.weights.data[start:end] > 0])
+
     @property
     def size(self) -> int:
         return self.weights.shape[0]

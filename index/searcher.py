@@ -308,8 +308,7 @@ class Searcher:
         pair_ids = [plain_field.vocabulary[p] for p in pairs if p in plain_field.vocabulary]
         if pairs:
             if pair_ids:
-                present = (plain_field.weights[indices][:, pair_ids] > 0).toarray()
-                phrases = present.sum(axis=1) / len(pairs)
+                phrases = sum(plain_field.holds(column, indices) for column in pair_ids) / len(pairs)
         if total <= 0:
             zeros = np.zeros(len(indices))
             return Coverage(zeros, zeros, phrases, 0.0, zeros)
@@ -476,7 +475,7 @@ def _held_as_pairs(
         weight = max(weight, min(math.sqrt(max(float(plain_field.idf[c]), 0.0)) for c in columns))
         present = np.ones(len(indices), dtype=bool)
         for column in columns:
-            present &= plain_field.weights[indices, column].toarray().ravel() > 0
+            present &= plain_field.holds(column, indices)
         held = np.maximum(held, present)
     return held, known, weight
 
@@ -520,10 +519,10 @@ def _presence(
         column = passage.vocabulary.get(key)
         context_column = document.vocabulary.get(key)
         if column is not None:
-            in_passage[:, j] = passage.weights[indices, column].toarray().ravel() > 0
+            in_passage[:, j] = passage.holds(column, indices)
             weights[j] = math.sqrt(max(float(passage.idf[column]), 0.0))
         if context_column is not None:
-            in_document[:, j] = document.weights[indices, context_column].toarray().ravel() > 0
+            in_document[:, j] = document.holds(context_column, indices)
         known[j] = column is not None or context_column is not None
         if not known[j]:
             weights[j] = unseen_weight

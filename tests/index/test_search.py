@@ -104,3 +104,15 @@ def test_top_k_by_argpartition_equals_a_stable_full_sort():
     for scores in cases:
         for k in (0, 1, 5, 10, 50, len(scores), len(scores) + 3):
             assert top_k(scores, k).tolist() == np.argsort(-scores, kind="stable")[:k].tolist()
+
+
+def test_which_passages_hold_a_term_is_read_from_its_column_as_the_weights_say(lexical_searcher):
+    """LexicalIndex.holds (the column's stored rows) agrees with the weights matrix itself, for
+    every term of a field, on an arbitrary set of passages."""
+    import numpy as np
+
+    field = lexical_searcher.lexical["plain"]
+    rows = np.arange(0, field.size, 3)
+    for column in range(0, len(field.vocabulary), 7):
+        expected = field.weights[rows, column].toarray().ravel() > 0
+        assert np.array_equal(field.holds(column, rows), expected)
