@@ -70,3 +70,16 @@ def test_every_line_of_the_table_is_an_everyday_phrase_and_a_legal_phrase():
 @pytest.mark.parametrize("entry", load_lexicon(), ids=lambda entry: entry.phrase)
 def test_no_entry_maps_a_phrase_to_itself(entry):
     assert entry.legal != (entry.phrase,)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Điều kiện để được hưởng chế độ là gì?",  # 'kiện' (to sue) inside 'điều kiện'
+        "Kế hoạch theo đuổi mục tiêu gì?",  # 'đuổi' (to chase away) inside 'theo đuổi'
+        "Thời giờ làm việc của lao động nữ",
+        "Ai phụ trách công tác bình đẳng giới?",  # the documents' own word
+    ],
+)
+def test_words_the_documents_use_in_their_own_sense_are_left_alone(question):
+    assert replace_everyday(question) == question
