@@ -165,13 +165,16 @@ def load_abbreviations(path: Path = ABBREVIATIONS_FILE) -> dict[str, str]:
 
 @lru_cache(maxsize=4)
 def _abbreviation_lookup(path: Path = ABBREVIATIONS_FILE) -> dict[str, str]:
-    # Exact spelling always matches; the lower-case diacritic-free spelling (bdg, ubnd) only
-    # for abbreviations of three letters or more, since two-letter ones (KH, TT) are common syllables.
+    # Exact spelling always matches; the lower-case diacritic-free spelling (bdg, ubnd, kh, nd)
+    # for abbreviations of three letters or more, and for shorter ones that cannot be a Vietnamese
+    # syllable (no vowel: 'kh', 'nd', 'tt', 'tp'), since a two-letter one with a vowel ('ub') may
+    # be a word typed bare.
     lookup: dict[str, str] = {}
     for abbreviation, expansion in load_abbreviations(path).items():
         lookup[abbreviation] = expansion
         bare = plain_key(abbreviation)
-        if len(bare.replace("&", "").replace("-", "")) >= 3:
+        letters = bare.replace("&", "").replace("-", "")
+        if len(letters) >= 3 or not any(vowel in letters for vowel in "aeiouy"):
             lookup.setdefault(bare, expansion)
     return lookup
 

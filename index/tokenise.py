@@ -26,7 +26,8 @@ from index.normalise import (
     strip_diacritics,
 )
 
-TOKENISER_ID = "underthesea-word_tokenize+protected-spans/2"  # 2: document numbers typed in lower case
+# 2: document numbers typed in lower case; 3: two-letter abbreviations without a vowel typed in lower case
+TOKENISER_ID = "underthesea-word_tokenize+protected-spans/3"
 
 _LETTER = "A-Za-zÀ-ỹĐđ"
 _CODE = rf"[{_LETTER}0-9&.]*[{_LETTER}0-9&]"

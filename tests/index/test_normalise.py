@@ -42,9 +42,13 @@ def test_long_abbreviations_also_match_typed_bare_and_lower_case():
     assert abbreviation_expansions("cong tac bdg cua ubnd") == ["bình đẳng giới", "ủy ban nhân dân"]
 
 
-def test_two_letter_abbreviations_need_their_written_case():
-    assert abbreviation_expansions("kh") == []
-    assert abbreviation_expansions("KH số 95") == ["kế hoạch"]
+def test_two_letter_abbreviations_with_a_vowel_need_their_written_case(tmp_path):
+    """'ub' typed bare may be a word; 'kh' cannot be a Vietnamese syllable, so it is the abbreviation."""
+    table = tmp_path / "abbreviations.tsv"
+    table.write_text("UB\tủy ban\nKH\tkế hoạch\n", encoding="utf-8")
+    assert abbreviation_expansions("ub", table) == []
+    assert abbreviation_expansions("UB", table) == ["ủy ban"]
+    assert abbreviation_expansions("kh", table) == ["kế hoạch"]
 
 
 def test_replacing_abbreviations_keeps_the_rest_of_the_text():
@@ -75,3 +79,11 @@ def test_stripping_character_by_character_equals_decomposing_the_whole_text():
     ]
     for text in texts:
         assert strip_diacritics(text) == whole_text(text)
+
+
+def test_short_abbreviations_without_a_vowel_are_read_in_lower_case_too():
+    """'kh', 'nd', 'tp' cannot be Vietnamese syllables, so typed bare they are the abbreviations."""
+    from index.normalise import replace_abbreviations
+
+    assert replace_abbreviations("kh 174 cua tp hcm") == "kế hoạch 174 cua thành phố hồ chí minh"
+    assert replace_abbreviations("nd 48/2009") == "nghị định 48/2009"
