@@ -17,7 +17,6 @@ same top-5 for only 58 of 133 dev questions.
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -25,14 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
-log = logging.getLogger(__name__)
-
 ONNX_DIR = "onnx"
 ONNX_FILE = "model.onnx"
 # The weights live in a file of their own, which onnxruntime memory-maps: only the rows of the
-# 250,000-word embedding table a text uses are read, pages are shared between processes (webhook
-# workers), and a session opens in 0.1 s instead of 1.1 s. Weights inside model.onnx are parsed
-# into the process instead: 575 MB resident after loading (890 MB at the peak) against 149 MB.
+# 250,000-word embedding table a text uses are read and pages are shared between processes
+# (webhook workers); weights inside model.onnx are parsed into each process. With one tokenizer
+# instead of two, resident memory after loading went from 1,083 to 428 MiB (peak 1,443 to 719;
+# `python -m scripts.bench_embedding --backends onnxruntime --threads 2`).
 ONNX_DATA_FILE = "model.onnx.data"
 ONNX_RECORD = "binhdang-onnx.json"
 EXPORT_VERSION = 2  # 2: weights in ONNX_DATA_FILE; install_model redoes older exports
@@ -60,11 +58,6 @@ _LONG_TEXT = (
     "thực hiện các mục tiêu, chỉ tiêu về bình đẳng giới trên địa bàn; bố trí kinh phí, nhân lực "
     "và định kỳ báo cáo kết quả thực hiện về Bộ Lao động - Thương binh và Xã hội. "
 ) * 9
-
-
-def onnx_path(model_dir: Path | str) -> Path:
-    """Where ``export_onnx`` puts the graph inside a model directory."""
-    return Path(model_dir) / ONNX_DIR / ONNX_FILE
 
 
 def runtime_available() -> bool:
@@ -159,7 +152,7 @@ def export_onnx(model_dir: Path | str, *, fuse: bool = True) -> float:
 def compare_with_torch(model, onnx_model: OnnxModel, texts: Sequence[str] | None = None) -> float:
     """Min cosine between the two models' query and passage embeddings of ``texts``.
 
-    Encoded one by one and in one padded batch, so a trace that mishandles padding fails too."""
+    Encoded one by one and in padded batches, so a trace that mishandles padding fails too."""
     from index.embedding_model import SAMPLE_TEXTS
 
     texts = list(texts or (*SAMPLE_TEXTS, _LONG_TEXT, "giới"))
