@@ -169,7 +169,13 @@ class FakeBotApi:
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 api.paths.append(self.path)
                 method = self.path.rsplit("/", 1)[-1]
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                if len(body) < length:
+                    # The client went away mid-request (a worker killed while sending): Telegram
+                    # would have received no message, so nothing is recorded or answered.
+                    self.close_connection = True
+                    return None
                 if unquote(self.path).startswith(f"/file/bot{TOKEN}/"):  # PTB quotes the token's ':' here
                     return self._reply(200, api.files.get(method, b""), "application/octet-stream")
                 if not self.path.startswith(f"/bot{TOKEN}/"):
