@@ -127,17 +127,16 @@ def fit_ranker(
                 question_rows[position] = question_features(item.gathered.features, logits)
                 first = _first_hit(item, logits)
                 hit[position] = first is not None and first <= 5
-        negative_rows.extend(
-            question_features(item.gathered.features, candidates.logits(item.gathered.features))
-            for number, item in enumerate(negatives)
-            if number % INNER_FOLDS == fold and _usable(item)
-        )
+        scored_here = [item for number, item in enumerate(negatives) if number % INNER_FOLDS == fold and _usable(item)]
+        if scored_here:
+            negative_rows.append(_question_rows(scored_here, candidates))
     in_scope = np.array([item.gold.in_scope for item in items])
     usable = np.array([_usable(item) for item in items])
     rows, labels = question_rows[usable], in_scope[usable].astype(float)
     if negative_rows:
-        rows = np.vstack([rows, np.array(negative_rows)])
-        labels = np.concatenate([labels, np.zeros(len(negative_rows))])
+        written = np.vstack(negative_rows)
+        rows = np.vstack([rows, written])
+        labels = np.concatenate([labels, np.zeros(len(written))])
     answerability = fit_linear(rows, labels, ANSWERABILITY_FEATURES, c=c, seed=seed)
     probabilities = np.where(usable, answerability.probabilities(question_rows), 0.0)
     threshold = choose_threshold(probabilities, in_scope, hit)
