@@ -47,16 +47,26 @@ def load_lexicon(path: Path = EVERYDAY_FILE) -> tuple[EverydayEntry, ...]:
     return tuple(entries)
 
 
+@dataclass(frozen=True)
+class _CompiledEntry:
+    entry: EverydayEntry
+    marked: re.Pattern[str]  # the phrase over the marked matching key
+    bare: re.Pattern[str] | None  # … over the bare key, for phrases of two syllables or more
+    legal: tuple[re.Pattern[str], ...]  # its legal phrases over the marked key
+
+
 @lru_cache(maxsize=4)
-def _patterns(path: Path = EVERYDAY_FILE) -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None, EverydayEntry], ...]:
-    """For each entry, longest phrases first: a pattern over the marked matching key and, for
-    phrases of two syllables or more, one over the bare key."""
-    compiled = []
-    for entry in sorted(load_lexicon(path), key=lambda e: -len(e.phrase)):
-        marked = _phrase_pattern(match_key(entry.phrase))
-        bare = _phrase_pattern(plain_key(entry.phrase)) if len(entry.phrase.split()) >= 2 else None
-        compiled.append((marked, bare, entry))
-    return tuple(compiled)
+def _patterns(path: Path = EVERYDAY_FILE) -> tuple[_CompiledEntry, ...]:
+    """Every entry's patterns, compiled once per table, longest phrases first."""
+    return tuple(
+        _CompiledEntry(
+            entry,
+            _phrase_pattern(match_key(entry.phrase)),
+            _phrase_pattern(plain_key(entry.phrase)) if len(entry.phrase.split()) >= 2 else None,
+            tuple(_phrase_pattern(match_key(legal)) for legal in entry.legal),
+        )
+        for entry in sorted(load_lexicon(path), key=lambda e: -len(e.phrase))
+    )
 
 
 def _phrase_pattern(key: str) -> re.Pattern[str]:
@@ -74,23 +84,23 @@ def _matches(text: str, path: Path) -> list[tuple[int, int, EverydayEntry]]:
     if len(marked_text) != len(text) or len(bare_text) != len(text):
         return []  # a fold that changed the length: matching would misplace the spans
     taken: list[tuple[int, int, EverydayEntry]] = []
-    for marked, bare, entry in _patterns(path):
-        for pattern, key in ((marked, marked_text), (bare, bare_text)):
+    for compiled in _patterns(path):
+        for pattern, key in ((compiled.marked, marked_text), (compiled.bare, bare_text)):
             if pattern is None:
                 continue
             for found in pattern.finditer(key):
                 start, end = found.span()
                 free = all(end <= s or start >= e for s, e, _ in taken)
-                if free and not _within_legal(marked_text, start, end, entry):
-                    taken.append((start, end, entry))
+                if free and not _within_legal(marked_text, start, end, compiled.legal):
+                    taken.append((start, end, compiled.entry))
     return sorted(taken, key=lambda span: span[0])
 
 
-def _within_legal(marked_text: str, start: int, end: int, entry: EverydayEntry) -> bool:
+def _within_legal(marked_text: str, start: int, end: int, legal: tuple[re.Pattern[str], ...]) -> bool:
     """Whether the phrase found is part of the legal phrase itself ('con nhỏ' inside 'nuôi con
     nhỏ', 'làm thêm' inside 'làm thêm giờ'): then the question already speaks the documents' words."""
-    for legal in entry.legal:
-        for found in _phrase_pattern(match_key(legal)).finditer(marked_text):
+    for pattern in legal:
+        for found in pattern.finditer(marked_text):
             if found.start() < end and start < found.end():
                 return True
     return False
