@@ -7,11 +7,12 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 from index import store
 from index.errors import IndexError_
@@ -20,7 +21,7 @@ from index.normalise import ABBREVIATIONS_FILE
 from index.settings import FIELDS, IndexSettings
 from index.tables import compute_tables, context_text, write_tables
 from index.tables import fingerprint as tables_fingerprint
-from index.termcache import load_terms, save_terms
+from index.termcounts import KEYS_FILE, TEXT_GROUPS, PreviousCounts, TermCounter, encode_keys
 from index.tokenise import TOKENISER_ID, analyse
 from knowledge.splitting import heading_lines
 from knowledge.encodings import encoding_label
@@ -28,8 +29,7 @@ from knowledge.ingest import Corpus, Document, Skipped, ingest_folder, list_docu
 from knowledge.loaders import MAX_DOCUMENT_BYTES
 from knowledge.types import Passage, Source
 
-FORMAT_VERSION = 2  # 2: heading fields
-ANALYSIS_CACHE = "analysis_cache.json"  # builds before the term arrays (index/termcache.py)
+FORMAT_VERSION = 3  # 2: heading fields; 3: term counts stored, not BM25 weights, and no separate term cache
 DENSE_DIR = "dense"
 
 
@@ -45,9 +45,9 @@ def text_key(text: str) -> str:
 
 @dataclass
 class Reuse:
-    """What the previous build offers to this one: terms and vectors by text, document hashes."""
+    """What the previous build offers to this one: term counts and vectors by text, document hashes."""
 
-    terms: Mapping[str, list[list[str]]] = field(default_factory=dict)
+    terms: PreviousCounts | None = None
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
     document_hashes: dict[str, str] = field(default_factory=dict)
     dense_model: str | None = None
@@ -61,12 +61,13 @@ class Reuse:
         try:
             manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
             reuse.document_hashes = manifest.get("document_hashes", {})
-            same_analysis = manifest.get("tokeniser") == TOKENISER_ID and manifest.get("abbreviations") == abbreviations_hash()
+            same_analysis = (
+                manifest.get("format") == FORMAT_VERSION
+                and manifest.get("tokeniser") == TOKENISER_ID
+                and manifest.get("abbreviations") == abbreviations_hash()
+            )
             if same_analysis:  # an edited abbreviation table changes every text's terms
-                try:
-                    reuse.terms = load_terms(build_dir)
-                except FileNotFoundError:  # a build from before the term arrays
-                    reuse.terms = json.loads((build_dir / ANALYSIS_CACHE).read_text(encoding="utf-8"))
+                reuse.terms = PreviousCounts(build_dir)
             dense_meta = manifest.get("dense") or {}
             reuse.dense_model = dense_meta.get("model")
             if reuse.dense_model:
@@ -106,62 +107,82 @@ def _terms(text: str) -> list[list[str]]:
     return [list(analysis.words), list(analysis.plain)]
 
 
-def analyse_all(texts: list[str], workers: int | None = None) -> list[list[list[str]]]:
-    """[words, plain] terms of each text, in order; across processes for a large build.
+def iter_analyses(texts: list[str], workers: int | None = None) -> Iterator[list[list[str]]]:
+    """[words, plain] terms of each text, in order, as they are made; across processes for a large build.
 
     underthesea's tagger is pure CPU and holds the GIL, so threads would not help; each worker
-    process loads it once and takes texts in chunks.
+    process loads it once and takes texts in chunks. Results are yielded as they arrive, so the
+    caller can turn them into counts without holding every text's terms as strings.
     """
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(texts) < PARALLEL_MIN_TEXTS:
-        return [_terms(text) for text in texts]
+        yield from (_terms(text) for text in texts)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_terms, texts, chunksize=64))
+        yield from pool.map(_terms, texts, chunksize=64)
 
 
-def field_terms(
-    passages: list[Passage], sources: dict[str, Source], cache: Mapping[str, list[list[str]]]
-) -> tuple[dict[str, list[list[str]]], dict[str, list[list[str]]]]:
-    """Every lexical field's terms for every passage, in passage order.
+def analyse_all(texts: list[str], workers: int | None = None) -> list[list[list[str]]]:
+    """[words, plain] terms of each text, in order (`iter_analyses`, all at once)."""
+    return list(iter_analyses(texts, workers))
 
-    `cache` maps a text's key to its [words, plain] terms from an earlier build; texts found
-    there are not analysed again. Returns the fields' terms and the cache entries this build
-    used (what the next build may reuse).
-    """
-    triples = [
-        (passage.text, context_text(sources[passage.source_id]), "\n".join(heading_lines(passage.text)))
-        for passage in passages
-    ]
-    used: dict[str, list[list[str]]] = {}
-    missing: dict[str, str] = {}
-    for texts in triples:
-        for text in texts:
+
+def passage_text_keys(passages: list[Passage], sources: dict[str, Source]) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
+    """For each passage, the keys of the texts behind its row in each group of fields (its own
+    text, its document's context, its headings; termcounts.TEXT_GROUPS), and each key's text."""
+    texts: dict[str, str] = {}
+    keys = []
+    for passage in passages:
+        row = []
+        for text in (passage.text, context_text(sources[passage.source_id]), "\n".join(heading_lines(passage.text))):
             key = text_key(text)
-            if key in used or key in missing:
-                continue
-            if key in cache:
-                used[key] = cache[key]
-            else:
-                missing[key] = text
-    for key, analysed in zip(missing, analyse_all(list(missing.values()))):
-        used[key] = analysed
+            texts.setdefault(key, text)
+            row.append(key)
+        keys.append(tuple(row))
+    return keys, texts
 
-    terms: dict[str, list[list[str]]] = {name: [] for name in FIELDS}
-    for passage_text, context, heading in triples:
-        words, plain = used[text_key(passage_text)]
-        context_words, context_plain = used[text_key(context)]
-        heading_words, heading_plain = used[text_key(heading)]
-        terms["words"].append(words)
-        terms["plain"].append(plain)
-        terms["context_words"].append(context_words)
-        terms["context_plain"].append(context_plain)
-        terms["heading_words"].append(heading_words)
-        terms["heading_plain"].append(heading_plain)
-    return terms, used
+
+@dataclass
+class FieldCounts:
+    """The term counts behind every lexical field: each distinct text's counts once, and which
+    text each passage's row takes in each group of fields (termcounts.TEXT_GROUPS)."""
+
+    words: sparse.csr_matrix  # distinct texts × terms
+    plain: sparse.csr_matrix
+    terms: list[str]
+    rows: dict[str, np.ndarray]  # field name → the row of `words` / `plain` each passage takes
+    keys: list[tuple[str, str, str]]  # per passage, the key of the text behind each group of fields
+    analysed: int  # texts analysed by this build (the rest came from the previous one)
+
+    def index(self, name: str) -> LexicalIndex:
+        """The BM25 index of one field."""
+        analysed = self.plain if name.endswith("plain") else self.words
+        return LexicalIndex.from_counts(analysed[self.rows[name]], self.terms)
+
+
+def field_counts(passages: list[Passage], sources: dict[str, Source], previous: PreviousCounts | None) -> FieldCounts:
+    """Every lexical field's term counts; texts whose counts the previous build holds are not
+    analysed again, the others are counted as their analyses arrive (never all held as strings)."""
+    keys, texts = passage_text_keys(passages, sources)
+    counter = TermCounter()
+    missing = []
+    for key in texts:
+        if previous is not None and key in previous:
+            counter.add_counts(key, *previous.take(key, counter))
+        else:
+            missing.append(key)
+    for key, (words, plain) in zip(missing, iter_analyses([texts[key] for key in missing])):
+        counter.add_terms(key, words, plain)
+    words, plain = counter.matrices()
+    rows = {}
+    for group, names in enumerate(TEXT_GROUPS):
+        group_rows = np.fromiter((counter.rows[row_keys[group]] for row_keys in keys), dtype=np.int64, count=len(keys))
+        rows.update({name: group_rows for name in names})
+    return FieldCounts(words, plain, counter.terms(), rows, keys, len(missing))
 
 
 def corpus_hash(documents: list[Document]) -> str:
@@ -205,13 +226,15 @@ def write_build(
     sources = {document.source.id: document.source for document in corpus.documents}
     passages = corpus.passages
     started = time.perf_counter()
-    terms, used = field_terms(passages, sources, reuse.terms)
-    save_terms(build_dir, used)
+    counts = field_counts(passages, sources, reuse.terms)
     timings["tokenise_s"] = time.perf_counter() - started
+    timings["texts_analysed"] = float(counts.analysed)
 
     started = time.perf_counter()
-    for name, documents_terms in terms.items():
-        LexicalIndex.build(documents_terms).save(build_dir, f"lexical_{name}")
+    for name in FIELDS:  # one field at a time: each one's arrays are freed once written
+        counts.index(name).save(build_dir, f"lexical_{name}")
+    np.save(build_dir / KEYS_FILE, encode_keys(counts.keys))
+    del counts
     timings["lexical_s"] = time.perf_counter() - started
 
     started = time.perf_counter()

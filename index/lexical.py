@@ -1,7 +1,10 @@
 """BM25 over one field of terms, as a sparse matrix: build once, score any query in a few ms.
 
-The document-side BM25 weight of every (passage, term) pair is computed at build time, so a
-query's scores are one sparse column slice and a sum. The arrays on disk are the truth.
+What a build stores is each passage's term counts (a sparse matrix of small integers); the
+document-side BM25 weight of every (passage, term) pair is computed from them once, when the
+index is built or loaded, so a query's scores are one sparse column slice and a sum. Counts,
+not weights, are the truth on disk: a byte or two a pair instead of four, and the next build
+reads an unchanged text's counts back instead of segmenting it again (index/build.py).
 """
 
 from __future__ import annotations
@@ -38,13 +41,29 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     return chosen[np.argsort(-scores[chosen], kind="stable")]
 
 
-class LexicalIndex:
-    """BM25 weights of one field: rows are passages, columns are terms."""
+def smallest_count_type(counts: np.ndarray) -> np.dtype:
+    """The narrowest unsigned type that holds every count (uint8 nearly always)."""
+    largest = int(counts.max(initial=0))
+    for kind in (np.uint8, np.uint16, np.uint32):
+        if largest <= np.iinfo(kind).max:
+            return np.dtype(kind)
+    return np.dtype(np.uint64)
 
-    def __init__(self, vocabulary: dict[str, int], weights: sparse.csc_matrix, idf: np.ndarray) -> None:
+
+class LexicalIndex:
+    """BM25 of one field: rows are passages, columns are terms.
+
+    `counts` (CSC, integer term frequencies) is what is stored; `weights` (CSC float32, the same
+    sparsity) and `idf` are computed from it with k1 and b.
+    """
+
+    def __init__(self, vocabulary: dict[str, int], counts: sparse.csc_matrix, k1: float = K1, b: float = B) -> None:
         self.vocabulary = vocabulary
-        self.weights = weights
-        self.idf = idf
+        counts = sparse.csc_matrix(counts)
+        counts.sort_indices()
+        counts.data = counts.data.astype(smallest_count_type(counts.data), copy=False)
+        self.counts = counts
+        self.weights, self.idf = _bm25(counts, k1, b)
 
     def holds(self, column: int, rows: np.ndarray) -> np.ndarray:
         """Which of these passages (row positions) weigh the term of this column above zero: read
@@ -63,27 +82,27 @@ class LexicalIndex:
         """Index each document's terms (repetitions count as term frequency)."""
         vocabulary: dict[str, int] = {}
         rows, cols, tfs = [], [], []
-        lengths = np.zeros(len(documents), dtype=np.float32)
         for row, terms in enumerate(documents):
-            lengths[row] = len(terms)
             for term, count in Counter(terms).items():
-                col = vocabulary.setdefault(term, len(vocabulary))
                 rows.append(row)
-                cols.append(col)
+                cols.append(vocabulary.setdefault(term, len(vocabulary)))
                 tfs.append(count)
-        n_docs = max(len(documents), 1)
-        tf = np.asarray(tfs, dtype=np.float32)
-        rows_array = np.asarray(rows, dtype=np.int64)
-        cols_array = np.asarray(cols, dtype=np.int64)
-        df = np.bincount(cols_array, minlength=len(vocabulary)).astype(np.float32)
-        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        average = float(lengths.mean()) if len(documents) and lengths.mean() > 0 else 1.0
-        norm = k1 * (1 - b + b * lengths[rows_array] / average) if len(rows) else np.zeros(0, np.float32)
-        values = idf[cols_array] * tf * (k1 + 1) / (tf + norm)
-        weights = sparse.csc_matrix(
-            (values.astype(np.float32), (rows_array, cols_array)), shape=(len(documents), len(vocabulary))
+        counts = sparse.csc_matrix(
+            (np.asarray(tfs, dtype=np.uint32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            shape=(len(documents), len(vocabulary)),
         )
-        return cls(vocabulary, weights, idf)
+        return cls(vocabulary, counts, k1, b)
+
+    @classmethod
+    def from_counts(cls, counts: sparse.spmatrix, terms: Sequence[str], k1: float = K1, b: float = B) -> "LexicalIndex":
+        """Index a passages × terms count matrix whose column i is `terms[i]`; terms no passage
+        holds are left out of the index's vocabulary."""
+        counts = sparse.csc_matrix(counts)
+        used = np.flatnonzero(np.diff(counts.indptr))
+        if len(used) < counts.shape[1]:
+            counts = counts[:, used]
+        vocabulary = {terms[int(i)]: column for column, i in enumerate(used)}
+        return cls(vocabulary, counts, k1, b)
 
     def term_ids(self, terms: Sequence[str]) -> Counter:
         """Known query terms as column ids, with their counts."""
@@ -99,17 +118,48 @@ class LexicalIndex:
         return np.asarray(self.weights[:, columns] @ counts).ravel()
 
     def save(self, directory: Path, name: str) -> list[Path]:
-        """Write `<name>.npz` and `<name>.vocab.json`; returns the files written."""
-        matrix_path = directory / f"{name}.npz"
+        """Write `<name>.counts.npz` (uncompressed: it is read at every start) and `<name>.vocab.json`."""
+        matrix_path = directory / f"{name}.counts.npz"
         vocab_path = directory / f"{name}.vocab.json"
-        sparse.save_npz(matrix_path, self.weights.tocsc(), compressed=False)
-        np.save(directory / f"{name}.idf.npy", self.idf)
+        counts = self.counts
+        np.savez(
+            matrix_path,
+            counts=counts.data,
+            rows=counts.indices.astype(np.int32),
+            starts=counts.indptr.astype(np.int64),
+            shape=np.asarray(counts.shape, dtype=np.int64),
+        )
         vocab_path.write_text(json.dumps(self.vocabulary, ensure_ascii=False), encoding="utf-8")
-        return [matrix_path, vocab_path, directory / f"{name}.idf.npy"]
+        return [matrix_path, vocab_path]
+
+    @staticmethod
+    def load_counts(directory: Path, name: str) -> tuple[sparse.csc_matrix, list[str]]:
+        """The stored counts and the term of each column, without computing weights."""
+        with np.load(directory / f"{name}.counts.npz") as arrays:
+            shape = tuple(int(n) for n in arrays["shape"])
+            counts = sparse.csc_matrix((arrays["counts"], arrays["rows"], arrays["starts"]), shape=shape)
+        vocabulary = json.loads((directory / f"{name}.vocab.json").read_text(encoding="utf-8"))
+        terms = [""] * len(vocabulary)
+        for term, column in vocabulary.items():
+            terms[column] = term
+        return counts, terms
 
     @classmethod
     def load(cls, directory: Path, name: str) -> "LexicalIndex":
-        weights = sparse.load_npz(directory / f"{name}.npz").tocsc()
-        vocabulary = json.loads((directory / f"{name}.vocab.json").read_text(encoding="utf-8"))
-        idf = np.load(directory / f"{name}.idf.npy")
-        return cls(vocabulary, weights, idf)
+        counts, terms = cls.load_counts(directory, name)
+        return cls({term: column for column, term in enumerate(terms)}, counts)
+
+
+def _bm25(counts: sparse.csc_matrix, k1: float, b: float) -> tuple[sparse.csc_matrix, np.ndarray]:
+    """The BM25 weight of each stored (passage, term) count, and each term's idf (float32)."""
+    n_rows = counts.shape[0]
+    tf = counts.data.astype(np.float32)
+    rows = counts.indices
+    lengths = np.bincount(rows, weights=tf, minlength=n_rows).astype(np.float32)  # terms per passage
+    df = np.diff(counts.indptr).astype(np.float32)
+    idf = np.log1p((max(n_rows, 1) - df + 0.5) / (df + 0.5)).astype(np.float32)
+    average = float(lengths.mean()) if n_rows and lengths.mean() > 0 else 1.0
+    norm = k1 * (1 - b + b * lengths[rows] / average)
+    values = (np.repeat(idf, np.diff(counts.indptr)) * tf * (k1 + 1) / (tf + norm)).astype(np.float32)
+    weights = sparse.csc_matrix((values, counts.indices, counts.indptr), shape=counts.shape)
+    return weights, idf

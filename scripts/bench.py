@@ -141,14 +141,25 @@ def _timed(function, queries) -> dict:
     return {"p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95), "questions": len(queries)}
 
 
+def bag_of_terms(field) -> list[list[str]]:
+    """Each passage's terms, each repeated as often as it occurs, from a field's stored counts
+    (the same bag of words BM25 sees; the order of terms does not matter to it)."""
+    terms = [""] * len(field.vocabulary)
+    for term, column in field.vocabulary.items():
+        terms[column] = term
+    counts = field.counts.tocsr()
+    return [
+        [terms[column] for column, count in zip(counts.indices[start:end].tolist(), counts.data[start:end].tolist()) for _ in range(count)]
+        for start, end in zip(counts.indptr[:-1].tolist(), counts.indptr[1:].tolist())
+    ]
+
+
 def compare_bm25(searcher, questions: list[str]) -> dict:
     """Plain BM25 top-10 over the `words` field: ours, bm25s, rank-bm25, same terms."""
-    from index.build import Reuse, field_terms
     from index.lexical import top_k
     from index.tokenise import analyse
 
-    terms, _ = field_terms(searcher.passages, searcher.sources, Reuse.from_build(searcher.build_dir).terms)
-    corpus = terms["words"]
+    corpus = bag_of_terms(searcher.lexical["words"])
     queries = [list(analyse(question).words) for question in questions]
     queries = [query for query in queries if query]
     ours = searcher.lexical["words"]

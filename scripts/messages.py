@@ -34,6 +34,7 @@ BUILT = "Đã dựng chỉ mục: {path}"
 BUILT_COUNTS = "  tài liệu: {documents}   đoạn: {passages}   thời gian: {seconds:.1f} s"
 TIMINGS = {
     "tokenise_s": "  tách từ: {value:.2f} s",
+    "texts_analysed": "  văn bản tách từ mới: {value:.0f}",
     "lexical_s": "  chỉ mục theo từ: {value:.2f} s",
     "embed_s": "  nhúng vectơ: {value:.2f} s",
     "tables_s": "  bảng tra cứu: {value:.2f} s",

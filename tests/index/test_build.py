@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index import store
@@ -176,20 +177,41 @@ def test_rebuild_from_unchanged_inputs_keeps_the_live_build_and_a_manifest_edit_
     assert build_index(docs, index_dir, full=True).build_dir != third.build_dir  # --full always rebuilds
 
 
-def test_term_arrays_give_back_every_text_s_terms(tmp_path):
-    from index.termcache import load_terms, save_terms
+def test_term_counts_give_back_every_text_s_counts_in_a_new_vocabulary(docs, tmp_path):
+    """The counts a build stores are read back, text by text, into another vocabulary: what the
+    next build would have counted from the analyser's terms."""
+    from collections import Counter
 
-    terms = {
-        "a" * 40: [["bình_đẳng", "giới"], ["binh", "dang", "binh_dang"]],
-        "b" * 40: [[], []],
-        "c" * 40: [["giới"], ["gioi"]],
-    }
-    save_terms(tmp_path, terms)
-    loaded = load_terms(tmp_path)
-    assert dict(loaded) == terms and "d" * 40 not in loaded
-    many = {f"{i:040x}": [[f"w{i}"], [f"p{i}", f"p{i + 1}"]] for i in range(40_000)}  # > 65,536 terms: wider ids
-    save_terms(tmp_path, many)
-    assert dict(load_terms(tmp_path)) == many
+    from index.build import passage_text_keys
+    from index.termcounts import PreviousCounts, TermCounter
+    from index.tokenise import analyse
+
+    searcher = open_index(build_index(docs, tmp_path / "index").index_dir)
+    previous = PreviousCounts(searcher.build_dir)
+    keys, texts = passage_text_keys(searcher.passages, searcher.sources)
+    counter = TermCounter()
+    counter.intern(["một từ có trước", "binh_dang"])  # ids differ from the stored build's
+    terms = counter.terms
+    assert len(texts) == len(previous) and all(key in previous for row in keys for key in row)
+    for key, text in texts.items():
+        analysis = analyse(text)
+        for (ids, counts), analysed in zip(previous.take(key, counter), (analysis.words, analysis.plain)):
+            vocabulary = terms()
+            assert Counter({vocabulary[i]: c for i, c in zip(ids.tolist(), counts.tolist())}) == Counter(analysed)
+    assert "không có văn bản này" not in previous
+
+
+def test_term_counts_over_a_vocabulary_of_more_than_65536_terms_keep_every_id():
+    from index.termcounts import TermCounter
+
+    counter = TermCounter()
+    for i in range(40_000):
+        counter.add_terms(f"{i:040x}", [f"w{i}", f"w{i}"], [f"p{i}", f"p{i + 1}"])
+    words, plain = counter.matrices()
+    vocabulary = counter.terms()
+    row = counter.rows[f"{39_999:040x}"]
+    assert [vocabulary[i] for i in words[row].indices] == ["w39999"] and words[row].data.tolist() == [2]
+    assert sorted(vocabulary[i] for i in plain[row].indices) == ["p39999", "p40000"]
 
 
 def test_a_rebuild_reads_the_terms_of_unchanged_texts_from_the_previous_build(docs, tmp_path, monkeypatch):
@@ -197,14 +219,19 @@ def test_a_rebuild_reads_the_terms_of_unchanged_texts_from_the_previous_build(do
     from index.tokenise import analyse
 
     index_dir = tmp_path / "index"
-    build_index(docs, index_dir)
+    full = build_index(docs, index_dir)
     (docs / "tin.txt").write_text(NEWS + "Kết thúc hội nghị, các đại biểu cam kết hành động.\n", encoding="utf-8")
     analysed = []
     monkeypatch.setattr(build, "_terms", lambda text: analysed.append(text) or [list(analyse(text).words), list(analyse(text).plain)])
-    build_index(docs, index_dir)
+    report = build_index(docs, index_dir)
     assert analysed and all("hội nghị" in text or "tin" in text.lower() for text in analysed)
-    searcher = open_index(index_dir)
-    cache = build.Reuse.from_build(searcher.build_dir).terms
-    for passage in searcher.passages:
-        analysis = analyse(passage.text)
-        assert cache[build.text_key(passage.text)] == [list(analysis.words), list(analysis.plain)]
+    assert report.timings["texts_analysed"] == len(analysed) < full.timings["texts_analysed"]
+    # The rebuilt index is the one a full build makes: same counts in every field.
+    reused = open_index(index_dir)
+    fresh = open_index(build_index(docs, tmp_path / "fresh", full=True).index_dir)
+    for name, field in reused.lexical.items():
+        other = fresh.lexical[name]
+        assert set(field.vocabulary) == set(other.vocabulary)
+        order = [other.vocabulary[term] for term, _ in sorted(field.vocabulary.items(), key=lambda item: item[1])]
+        assert (field.counts != other.counts[:, order]).nnz == 0
+        assert np.array_equal(field.weights.toarray(), other.weights[:, order].toarray())
