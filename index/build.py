@@ -74,8 +74,7 @@ class Reuse:
                 from index.dense import VECTORS_FILE
 
                 vectors = np.load(build_dir / DENSE_DIR / VECTORS_FILE)
-                with (build_dir / "passages.jsonl").open(encoding="utf-8") as handle:
-                    texts = [json.loads(line)["text"] for line in handle if line.strip()]
+                texts = [record["text"] for record in store.read_passages(build_dir)]
                 if len(texts) == len(vectors):
                     reuse.vectors = {text_key(text): vector for text, vector in zip(texts, vectors)}
         except (OSError, ValueError, KeyError):
@@ -256,9 +255,7 @@ def write_build(
     (build_dir / "sources.json").write_text(
         json.dumps([source.to_dict() for source in sources.values()], ensure_ascii=False, indent=1), encoding="utf-8"
     )
-    with (build_dir / "passages.jsonl").open("w", encoding="utf-8") as handle:
-        for passage in passages:
-            handle.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
+    store.write_passages(build_dir, (passage.to_dict() for passage in passages))
     (build_dir / "skipped.json").write_text(
         json.dumps([skip.__dict__ for skip in corpus.skipped], ensure_ascii=False, indent=1), encoding="utf-8"
     )

@@ -579,8 +579,7 @@ def open_index(
             data["id"]: Source.from_dict(data)
             for data in json.loads((build_dir / "sources.json").read_text(encoding="utf-8"))
         }
-        with (build_dir / "passages.jsonl").open(encoding="utf-8") as handle:
-            passages = [Passage.from_dict(json.loads(line)) for line in handle if line.strip()]
+        passages = [Passage.from_dict(record) for record in store.read_passages(build_dir)]
         lexical = {name: LexicalIndex.load(build_dir, f"lexical_{name}") for name in FIELDS}
     except (OSError, ValueError, KeyError) as error:
         raise IndexDamaged(f"{build_dir.name}: không đọc được chỉ mục ({error})") from error

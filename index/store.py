@@ -3,7 +3,7 @@
     <index>/
       current -> builds/<build id>      the live build, switched atomically by rename
       builds/<build id>/manifest.json   what built it, when, and a sha256 of every file
-      builds/<build id>/...             sources.json, passages.jsonl, lexical and dense arrays
+      builds/<build id>/...             sources.json, passages.jsonl.gz, lexical and dense arrays
 
 A build is written into its own directory and verified before `current` is switched to it,
 so an interrupted or failed build never touches what is serving. The previous good build is
@@ -13,16 +13,20 @@ kept, and used when the current one fails verification.
 from __future__ import annotations
 
 import errno
+import gzip
 import hashlib
 import json
 import os
 import shutil
 import time
+import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from index.errors import IndexDamaged, IndexNotFound, IndexNotWritable
 
 MANIFEST = "manifest.json"
+PASSAGES = "passages.jsonl.gz"  # one JSON object a line; gzip, as passage text is most of a build's bytes
 CURRENT = "current"
 BUILDS = "builds"
 KEEP_BUILDS = 2  # the live build and the one before it
@@ -78,6 +82,27 @@ def not_writable(index_dir: Path, error: OSError) -> IndexNotWritable:
     return IndexNotWritable(
         f"Không ghi được chỉ mục vào {index_dir} ({why}); chỉ mục đang dùng được giữ nguyên."
     )
+
+
+def write_passages(build_dir: Path, records: Iterable[dict]) -> None:
+    """Store a build's passages, one JSON object a line, gzip-compressed.
+
+    Passage text is the largest part of a build after the term counts (122 MiB of 650 at
+    100,000 passages); legal and planning text repeats itself, and compressed it takes a sixth
+    of that (0.15 of the starter corpus's passages). `mtime=0`: equal passages, equal bytes.
+    """
+    lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    with gzip.GzipFile(build_dir / PASSAGES, "wb", compresslevel=6, mtime=0) as handle:
+        handle.write(lines.encode("utf-8"))
+
+
+def read_passages(build_dir: Path) -> list[dict]:
+    """The passage records `write_passages` stored, in order (ValueError if the file is not gzip JSON lines)."""
+    try:
+        text = gzip.decompress((build_dir / PASSAGES).read_bytes()).decode("utf-8")
+    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+        raise ValueError(f"{PASSAGES}: {error}") from error
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def write_manifest(build_dir: Path, manifest: dict) -> None:

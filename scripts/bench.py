@@ -104,6 +104,8 @@ def phase_build(docs: str, index: str, full: bool, dense: str) -> dict:
         "seconds": time.perf_counter() - started,
         "peak_mib": peak_rss_mib(),
         "peak_before_mib": baseline,
+        # The analysis worker processes (forked, sharing the parent's pages until written): the largest one's peak.
+        "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "passages": report.passages,
         "documents": report.documents,
         "timings": report.timings,
@@ -257,9 +259,11 @@ def format_table(results: list[dict]) -> str:
     row("passages (documents)", [f"{r['build']['passages']:,} ({r['build']['documents']})" for r in results])
     row("vectors", [r["dense"] if r["dense"] != "off" else "none" for r in results])
     row("build s (peak MiB)", [f"{_cell(r['build']['seconds'])} ({r['build']['peak_mib']:.0f})" for r in results])
+    row("… largest worker process's peak MiB", [_cell(r["build"].get("worker_peak_mib")) for r in results])
     row("… of which tokenise s", [_cell(r["build"]["timings"].get("tokenise_s")) for r in results])
     row("unchanged rebuild s", [_cell(r["rebuild"]["seconds"]) for r in results])
     row("index on disk MiB (+ vectors)", [f"{_cell(r['disk_mib'])} (+{_cell(r['dense_disk_mib'])})" for r in results])
+    row("index on disk MB, without vectors", [_cell(r["disk_mib"] * 1.048576) for r in results])
     row("load s", [f"{r['query']['load_s']:.2f}" for r in results])
     row("start → first answer s", [f"{r['query']['first_answer_s']:.2f}" for r in results])
     for mode in ("lexical", "dense", "fused"):

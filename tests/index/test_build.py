@@ -87,10 +87,10 @@ def test_a_damaged_live_build_falls_back_to_the_previous_good_one(docs, tmp_path
     (docs / "tin.txt").unlink()
     build_index(docs, index_dir)
     damaged = store.current_build(index_dir)
-    (damaged / "passages.jsonl").write_text("{}", encoding="utf-8")
+    (damaged / store.PASSAGES).write_text("{}", encoding="utf-8")
     searcher = open_index(index_dir)
     assert searcher.build_dir == previous
-    assert any("passages.jsonl" in warning for warning in searcher.warnings)
+    assert any(store.PASSAGES in warning for warning in searcher.warnings)
 
 
 def test_an_index_with_every_build_damaged_is_refused_clearly(docs, tmp_path):
@@ -235,3 +235,20 @@ def test_a_rebuild_reads_the_terms_of_unchanged_texts_from_the_previous_build(do
         order = [other.vocabulary[term] for term, _ in sorted(field.vocabulary.items(), key=lambda item: item[1])]
         assert (field.counts != other.counts[:, order]).nnz == 0
         assert np.array_equal(field.weights.toarray(), other.weights[:, order].toarray())
+
+
+def test_passages_are_stored_compressed_and_read_back_as_written(tmp_path):
+    records = [{"id": f"p{i}", "text": "Lao động nữ được nghỉ thai sản 06 tháng.\nĐiều 2. " * (i + 1)} for i in range(50)]
+    store.write_passages(tmp_path, records)
+    path = tmp_path / store.PASSAGES
+    assert path.stat().st_size < len("".join(r["text"] for r in records).encode()) / 4
+    assert store.read_passages(tmp_path) == records
+    first = path.read_bytes()
+    store.write_passages(tmp_path, records)
+    assert path.read_bytes() == first  # equal passages, equal bytes (no time stamp inside)
+    path.write_bytes(first[: len(first) // 2])
+    with pytest.raises(ValueError):
+        store.read_passages(tmp_path)
+    path.write_text('{"id": "p0"}\n', encoding="utf-8")
+    with pytest.raises(ValueError):
+        store.read_passages(tmp_path)
