@@ -27,6 +27,7 @@ from index.errors import IndexDamaged, IndexNotFound, IndexNotWritable
 
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl.gz"  # one JSON object a line; gzip, as passage text is most of a build's bytes
+LEGACY_PASSAGES = "passages.jsonl"  # builds before format 3: read only to reuse their vectors
 CURRENT = "current"
 BUILDS = "builds"
 KEEP_BUILDS = 2  # the live build and the one before it
@@ -97,7 +98,14 @@ def write_passages(build_dir: Path, records: Iterable[dict]) -> None:
 
 
 def read_passages(build_dir: Path) -> list[dict]:
-    """The passage records `write_passages` stored, in order (ValueError if the file is not gzip JSON lines)."""
+    """The passage records `write_passages` stored, in order (ValueError if the file is not gzip JSON lines).
+
+    A build from before compression has them plain; they are read too, so that the first build
+    after an upgrade still reuses that build's vectors instead of embedding every passage again.
+    """
+    legacy = build_dir / LEGACY_PASSAGES
+    if not (build_dir / PASSAGES).exists() and legacy.is_file():
+        return [json.loads(line) for line in legacy.read_text(encoding="utf-8").splitlines() if line.strip()]
     try:
         text = gzip.decompress((build_dir / PASSAGES).read_bytes()).decode("utf-8")
     except (EOFError, zlib.error, gzip.BadGzipFile) as error:

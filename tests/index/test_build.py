@@ -59,6 +59,25 @@ def test_changing_one_document_reembeds_only_its_passages(docs, tmp_path, dense_
     assert report.timings["passages_embedded"] == len(news_passages)
 
 
+def test_the_first_build_after_a_format_upgrade_still_reuses_the_old_build_s_vectors(docs, tmp_path, dense_encoder):
+    """A format-2 build (plain passages.jsonl, other lexical files) is not served, but its vectors
+    are what its texts embed to: the upgrade costs a re-analysis, not a re-embedding."""
+    import json
+
+    index_dir = tmp_path / "index"
+    build_index(docs, index_dir, encoder=dense_encoder)
+    old = store.current_build(index_dir)
+    records = store.read_passages(old)
+    (old / store.LEGACY_PASSAGES).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    (old / store.PASSAGES).unlink()
+    manifest = json.loads((old / store.MANIFEST).read_text(encoding="utf-8"))
+    store.write_manifest(old, {key: value for key, value in manifest.items() if key != "files"} | {"format": 2, "inputs": ""})
+    report = build_index(docs, index_dir, encoder=dense_encoder)
+    assert report.build_dir != old and report.timings["passages_embedded"] == 0
+    assert report.timings["texts_analysed"] > 0  # term counts are not trusted across formats
+    assert open_index(index_dir, encoder=dense_encoder).search("Lao động nữ nghỉ thai sản bao lâu").hits
+
+
 def test_a_removed_document_disappears_from_answers(docs, tmp_path):
     index_dir = tmp_path / "index"
     build_index(docs, index_dir)
