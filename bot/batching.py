@@ -52,6 +52,11 @@ class BatchingEncoder:
     def __getattr__(self, name: str):
         return getattr(self.wrapped, name)
 
+    def matching(self, model_name: str) -> BatchingEncoder:
+        """Batching over the wrapped encoder's ``matching`` one (see ``index.dense.Encoder``)."""
+        inner = self.wrapped.matching(model_name) if hasattr(self.wrapped, "matching") else self.wrapped
+        return self if inner is self.wrapped else BatchingEncoder(inner, self.max_batch, self.pass_size)
+
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed questions as the wrapped encoder does, batched with other threads' questions."""
         request = _Request(list(texts))

@@ -17,7 +17,8 @@ import numpy as np
 
 from index.embedding_model import PASSAGE_PROMPT, QUERY_PROMPT, load_encoder, model_id
 from index.errors import IndexDamaged, IndexError_, IndexNotFound
-from index.onnx_encoder import OnnxModel, is_exported, runtime_available
+from index import onnx_encoder
+from index.onnx_encoder import INT8_SUFFIX, OnnxModel, is_exported, is_int8_exported, runtime_available
 
 if TYPE_CHECKING:
     import faiss
@@ -48,7 +49,9 @@ class Encoder:
 
     The model is a ``SentenceTransformer`` (torch) or an ``index.onnx_encoder.OnnxModel``, which
     offers the same few parts of it; ``from_dir`` takes the ONNX export when the model directory
-    has one and onnxruntime imports (about twice as fast), else torch.
+    has one and onnxruntime imports (about twice as fast), else torch; the export's int8 graph
+    (faster still, vectors less exact) when asked for or made the default
+    (``index.onnx_encoder.DEFAULT_PRECISION``).
 
     Long passages are split, not truncated: the text is cut at word boundaries into windows of
     at most ``window_tokens`` tokens, each window is embedded (with the passage prompt), and the
@@ -62,10 +65,14 @@ class Encoder:
     def __init__(self, model: SentenceTransformer | OnnxModel, *, name: str = "",
                  window_tokens: int = PASSAGE_WINDOW_TOKENS) -> None:
         self.model = model
-        # What indexes record as "built with". It names the model, not the runtime: the ONNX
-        # export is kept only if its vectors equal torch's (min cosine 0.9999 at install), so an
-        # index built on either is served by either, and existing indexes stay valid.
+        # What indexes record as "built with", and what a question's encoder must be called to
+        # search them. It names the vectors, not the runtime: the float32 ONNX export is kept only
+        # if its vectors equal torch's (min cosine 0.9999 at install), so torch and it share the
+        # model's name; the int8 graph's differ more (min cosine 0.995 at install), so from_dir
+        # adds INT8_SUFFIX to it, and an index built on one is never searched with the other.
         self.name = name or type(model).__name__
+        self.model_dir: Path | str | None = None  # set by from_dir; lets `matching` load a sibling graph
+        self.threads: int | None = None
         self.backend = "onnxruntime" if isinstance(model, OnnxModel) else "torch"
         prompts = getattr(model, "prompts", {}) or {}
         # A model without e5-style prompts (any other sentence-transformers model) is used plain.
@@ -76,22 +83,59 @@ class Encoder:
 
     @classmethod
     def from_dir(cls, model_dir: Path | str, *, name: str = "", window_tokens: int = PASSAGE_WINDOW_TOKENS,
-                 backend: str = "auto", threads: int | None = None) -> Encoder:
+                 backend: str = "auto", threads: int | None = None, precision: str = "auto",
+                 model_name: str | None = None) -> Encoder:
         """Load the model at ``model_dir`` (or a hub name) and wrap it.
 
         ``backend``: "auto" (onnxruntime if exported and importable, else torch), "torch" or
-        "onnxruntime"; ``threads``: onnxruntime's intra-op threads (torch always runs on one)."""
+        "onnxruntime"; ``threads``: onnxruntime's intra-op threads (torch always runs on one);
+        ``precision``: "auto" (``DEFAULT_PRECISION``, float32 where the int8 graph is missing),
+        "int8" or "float32"; ``model_name``: the name an index recorded, to get the encoder that
+        made its vectors (the int8 graph or the float32 model) whatever the default."""
         if backend not in ("auto", "torch", "onnxruntime"):
             raise ValueError(f"unknown backend {backend!r}")
+        if precision not in ("auto", "int8", "float32"):
+            raise ValueError(f"unknown precision {precision!r}")
+        wanted = precision
+        if precision == "auto":
+            precision = (onnx_encoder.DEFAULT_PRECISION if model_name is None
+                         else "int8" if model_name.endswith(INT8_SUFFIX) else "float32")
         model: SentenceTransformer | OnnxModel
         use_onnx = backend != "torch" and is_exported(model_dir) and runtime_available()
         if backend == "onnxruntime" and not use_onnx:
             raise IndexError_(f"no ONNX export in {model_dir} (or onnxruntime missing): binhdang model install")
+        int8 = use_onnx and precision == "int8" and is_int8_exported(model_dir)
+        if wanted == "int8" and not int8:
+            raise IndexError_(f"no int8 graph in {model_dir} (or onnxruntime missing): binhdang model install")
+        # "auto" falls back to float32 where the int8 graph is missing; an index asking for int8
+        # vectors then gets the float32 encoder, whose other name the searcher reports as the
+        # mismatch it is.
         if use_onnx:
-            model = OnnxModel.from_model_dir(model_dir, threads=threads)
+            model = OnnxModel.from_model_dir(model_dir, threads=threads, int8=int8)
         else:
             model = load_encoder(model_dir)
-        return cls(model, name=name or model_id(model_dir), window_tokens=window_tokens)
+        base = name or model_id(model_dir)
+        encoder = cls(model, name=base + INT8_SUFFIX if int8 else base, window_tokens=window_tokens)
+        encoder.model_dir, encoder.threads = model_dir, threads
+        return encoder
+
+    @property
+    def precision(self) -> str:
+        """"int8" for the quantised graph, else "float32" (torch or the float32 export)."""
+        return getattr(self.model, "precision", "float32")
+
+    def matching(self, model_name: str) -> Encoder:
+        """This encoder if it makes the vectors an index recorded as ``model_name``, else the same
+        model directory's other graph (int8 or float32) that does; itself when neither does
+        (another model altogether: the caller reports the mismatch)."""
+        if model_name == self.name or self.model_dir is None:
+            return self
+        base = self.name.removesuffix(INT8_SUFFIX)
+        if model_name not in (base, base + INT8_SUFFIX):
+            return self
+        backend = "torch" if self.backend == "torch" else "auto"
+        return Encoder.from_dir(self.model_dir, name=base, window_tokens=self.window_tokens, backend=backend,
+                                threads=self.threads, model_name=model_name)
 
     @property
     def dim(self) -> int:

@@ -115,15 +115,24 @@ def install_model(out_dir: Path | None = None, *, force: bool = False) -> Path:
 
 def _export_onnx_if_missing(model_dir: Path) -> None:
     # The ONNX export only makes embedding faster: where it cannot be made (no onnxruntime,
-    # or it disagrees with torch) the model is installed without it and runs on torch.
-    from index.onnx_encoder import export_onnx, is_current_export, runtime_available
+    # or it disagrees with torch) the model is installed without it and runs on torch; where
+    # its int8 graph cannot be made (or disagrees with float32), on the float32 export.
+    from index import onnx_encoder
+    from index.onnx_encoder import export_onnx, is_current_export, is_int8_exported, quantize_int8, runtime_available
 
-    if is_current_export(model_dir) or not runtime_available():
+    if not runtime_available():
         return
-    try:
-        export_onnx(model_dir)
-    except (ModelInstallError, ImportError, RuntimeError, OSError) as error:
-        log.warning("model: no ONNX export (%s); embedding runs on torch", error)
+    if not is_current_export(model_dir):
+        try:
+            export_onnx(model_dir)
+        except (ModelInstallError, ImportError, RuntimeError, OSError) as error:
+            log.warning("model: no ONNX export (%s); embedding runs on torch", error)
+            return
+    if onnx_encoder.DEFAULT_PRECISION == "int8" and not is_int8_exported(model_dir):
+        try:
+            quantize_int8(model_dir)
+        except (ModelInstallError, ImportError, RuntimeError, OSError, ValueError) as error:
+            log.warning("model: no int8 graph (%s); embedding runs on the float32 export", error)
 
 
 def is_installed(model_dir: Path, *, source: Path | None = None) -> bool:

@@ -10,8 +10,13 @@ parts of ``SentenceTransformer`` that ``index.dense.Encoder`` uses (``tokenizer`
 ``tokenizer.json``, so the encoder works the same over either and never imports torch here
 (importing torch and transformers alone costs seconds at every start).
 
-Dynamic int8 quantisation was tried and rejected: min cosine 0.979 against float32, and the
-same top-5 for only 58 of 133 dev questions.
+``quantize_int8`` derives an int8 graph from that export (``install_model`` makes it when it is
+the default, ``DEFAULT_PRECISION``; ``python -m scripts.bench_embedding`` when it measures it):
+onnxruntime's dynamic quantisation (weights int8 per output channel, activations uint8 per
+tensor, quantised at run time) of the attention and the dense layers except the feed-forward
+output ones (``INT8_KEEP_FLOAT``), kept only if its embeddings agree with float32's (min cosine
+``MIN_COSINE_INT8``). Its vectors differ from float32's by more than summation order, so an
+index built with it records another model name (``INT8_SUFFIX``; see ``index.dense.Encoder``).
 """
 
 from __future__ import annotations
@@ -45,6 +50,30 @@ OPSET = 17
 # busy, either could win a round. Unlike torch's OpenMP threads, which spin waiting for work (a
 # question 20x slower on two), onnxruntime's are told not to spin (below).
 DEFAULT_THREADS = 2
+
+# What Encoder.from_dir runs when the caller does not say. float32: the int8 graph embedded
+# passages 1.6-2.1x faster, but moved dense-only hit@5 on ../shared/eval/dev.jsonl from 0.856 to
+# 0.820-0.838 in every deterministic variant tried (fused hit@5 0.982-0.991; README, Scale), and
+# the scale issue allows 0.01. "int8" makes `binhdang model install` add the int8 graph and the
+# encoder use it; indexes built on float32 keep being searched with float32 questions.
+DEFAULT_PRECISION = "float32"
+
+INT8_FILE = "model.int8.onnx"
+INT8_DATA_FILE = "model.int8.onnx.data"  # the embedding table stays float32: memory-mapped as above
+INT8_RECORD = "binhdang-int8.json"
+INT8_VERSION = 1  # install_model redoes an int8 graph of another version (or another float32 export)
+# What indexes built on the int8 graph record after the model's name: their vectors are not the
+# float32 ones, and a question must be embedded by the graph that embedded the passages.
+INT8_SUFFIX = " + onnxruntime int8"
+# Quantising every dense layer (per-tensor weights, as onnxruntime does by default) gave min
+# cosine 0.977 against float32 over ../shared/corpus's 303 passages; per-channel weights 0.994;
+# leaving the 12 feed-forward output layers (their input is GELU's output, whose few large values
+# stretch a per-tensor activation scale) in float32 0.998, at about 2/3 of the int8 gain in
+# speed (README, Scale; python -m scripts.bench_embedding).
+INT8_KEEP_FLOAT = ("/output/dense/MatMul",)
+# Measured on the install texts: 0.998+; a graph quantised with per-tensor weights (0.98) or a
+# wrong one falls below.
+MIN_COSINE_INT8 = 0.995
 # A batch holds at most this many tokens (rows x longest row). Activations of small batches stay
 # in the CPU's cache: at 120 passages of ../shared/corpus, batches of 4-8 passages ran at 16-19
 # passages/s and batches of 16-32 at 11-13 (`python -m scripts.bench_embedding`); the budget
@@ -152,10 +181,10 @@ def export_onnx(model_dir: Path | str, *, fuse: bool = True) -> float:
 def compare_with_torch(model, onnx_model: OnnxModel, texts: Sequence[str] | None = None) -> float:
     """Min cosine between the two models' query and passage embeddings of ``texts``.
 
-    Encoded one by one and in padded batches, so a trace that mishandles padding fails too."""
-    from index.embedding_model import SAMPLE_TEXTS
-
-    texts = list(texts or (*SAMPLE_TEXTS, _LONG_TEXT, "giới"))
+    Encoded one by one and in padded batches, so a trace that mishandles padding fails too.
+    ``model`` is the reference: anything with SentenceTransformer's ``encode`` (torch, or the
+    float32 ``OnnxModel`` when the int8 graph is checked)."""
+    texts = list(texts or check_texts())
     prompts = [name for name in ("query", "passage") if name in onnx_model.prompts] or [None]
     lowest = 1.0
     for prompt in prompts:
@@ -165,6 +194,87 @@ def compare_with_torch(model, onnx_model: OnnxModel, texts: Sequence[str] | None
         for ours in (batched, single):
             lowest = min(lowest, float(np.min(np.sum(reference * ours, axis=1))))
     return lowest
+
+
+def check_texts() -> list[str]:
+    """The texts exports are checked on (see ``_LONG_TEXT``)."""
+    from index.embedding_model import SAMPLE_TEXTS
+
+    return [*SAMPLE_TEXTS, _LONG_TEXT, "giới"]
+
+
+def is_int8_exported(model_dir: Path | str) -> bool:
+    """True if the model directory holds a verified int8 graph made from its current float32 export."""
+    directory = Path(model_dir) / ONNX_DIR
+    record = int8_record(model_dir)
+    return (record is not None and record.get("int8_version") == INT8_VERSION and is_current_export(model_dir)
+            and all((directory / name).is_file() for name in (INT8_FILE, INT8_DATA_FILE)))
+
+
+def int8_record(model_dir: Path | str) -> dict | None:
+    """What ``quantize_int8`` recorded (min cosine against float32, layers kept float), or None."""
+    try:
+        return json.loads((Path(model_dir) / ONNX_DIR / INT8_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def quantize_int8(model_dir: Path | str) -> float:
+    """Derive the int8 graph from the model directory's float32 export; return its min cosine.
+
+    Made in a temporary directory and checked against the float32 graph (``MIN_COSINE_INT8``)
+    before its files are moved beside it, the record last: an interrupted or disagreeing one
+    leaves no int8 graph (``ModelInstallError``; the encoder keeps running on float32)."""
+    import onnx
+    import onnxruntime
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from index.embedding_model import ModelInstallError
+
+    model_dir = Path(model_dir)
+    directory = model_dir / ONNX_DIR
+    if not is_current_export(model_dir):
+        raise ModelInstallError(f"no float32 ONNX export in {model_dir} to quantise")
+    for name in (INT8_RECORD, INT8_FILE, INT8_DATA_FILE):  # a stale one must not be used meanwhile
+        (directory / name).unlink(missing_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".int8.", dir=directory))
+    try:
+        # Resolved: onnx refuses weights reached through a symbolic link (a model directory of links).
+        graph = onnx.load(str((directory / ONNX_FILE).resolve()))
+        kept_float = [node.name for node in graph.graph.node if node.op_type == "MatMul" and _is_kept_float(node.name)]
+        raw = staging / "raw.onnx"
+        quantize_dynamic(
+            graph, str(raw), weight_type=QuantType.QInt8, per_channel=True,
+            # Not Gather: the 250,000-row embedding table in int8 per tensor loses too much, and
+            # float32 it is memory-mapped, only the rows texts use being read.
+            op_types_to_quantize=["MatMul", "Attention"], nodes_to_exclude=kept_float,
+            # The fused graph's contrib ops (Attention, SkipLayerNormalization) defeat ONNX shape
+            # inference; their outputs are float32.
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+        del graph
+        _save_with_weights_apart(_load_graph(raw), staging / INT8_FILE, location=INT8_DATA_FILE)
+        raw.unlink()
+        shutil.copy(directory / ONNX_RECORD, staging / ONNX_RECORD)
+        reference = OnnxModel(directory, model_dir / "tokenizer.json")
+        cosine = compare_with_torch(reference, OnnxModel(staging, model_dir / "tokenizer.json", graph_file=INT8_FILE))
+        if cosine < MIN_COSINE_INT8:
+            raise ModelInstallError(f"int8 graph disagrees with float32: min cosine {cosine:.5f} < {MIN_COSINE_INT8}")
+        record = {"int8_version": INT8_VERSION, "min_cosine_vs_float32": round(cosine, 6),
+                  "kept_float32": kept_float, "onnxruntime": onnxruntime.__version__}
+        _write_json(staging / INT8_RECORD, record)
+        for name in (INT8_DATA_FILE, INT8_FILE, INT8_RECORD):
+            (staging / name).chmod(0o644)
+            (staging / name).rename(directory / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return cosine
+
+
+def _is_kept_float(node_name: str) -> bool:
+    # "/bert/encoder/layer.3/output/dense/MatMul" is the feed-forward output; the attention
+    # output ("…/attention/output/dense/MatMul") is quantised.
+    return any(part in node_name for part in INT8_KEEP_FLOAT) and "/attention/" not in node_name
 
 
 def _trace(model, path: Path) -> None:
@@ -221,11 +331,11 @@ def _load_graph(path: Path):
     return onnx.load(str(path))
 
 
-def _save_with_weights_apart(graph, target: Path) -> None:
+def _save_with_weights_apart(graph, target: Path, location: str = ONNX_DATA_FILE) -> None:
     import onnx
 
     onnx.save_model(graph, str(target), save_as_external_data=True, all_tensors_to_one_file=True,
-                    location=ONNX_DATA_FILE, size_threshold=1024)
+                    location=location, size_threshold=1024)
 
 
 class _Tokenizer:
@@ -246,7 +356,8 @@ class _Tokenizer:
 class OnnxModel:
     """An exported sentence-transformers model on onnxruntime (see the module doc)."""
 
-    def __init__(self, graph_dir: Path, tokenizer_file: Path, *, threads: int | None = None) -> None:
+    def __init__(self, graph_dir: Path, tokenizer_file: Path, *, threads: int | None = None,
+                 graph_file: str = ONNX_FILE) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -268,14 +379,23 @@ class OnnxModel:
         # one the other thread (or the bot, or a build) needed.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # its optimiser's notes would print on every start
-        self.session = onnxruntime.InferenceSession(str(graph_dir / ONNX_FILE), options,
+        self.precision = "int8" if graph_file == INT8_FILE else "float32"
+        # The int8 graph quantises activations with one scale per run, taken over the whole
+        # padded batch: batched, a text's vector would depend on its batch-mates (a question's
+        # ranking on which questions the bot happened to batch it with). One text per run keeps
+        # vectors reproducible and lost no speed (26-27 against 23-25 passages/s batched, 120
+        # passages of ../shared/corpus, 2 threads, load average 2.9).
+        self.one_text_per_run = self.precision == "int8"
+        self.session = onnxruntime.InferenceSession(str(graph_dir / graph_file), options,
                                                     providers=["CPUExecutionProvider"])
 
     @classmethod
-    def from_model_dir(cls, model_dir: Path | str, *, threads: int | None = None) -> OnnxModel:
-        """The export inside an installed model directory (see ``is_exported``)."""
+    def from_model_dir(cls, model_dir: Path | str, *, threads: int | None = None, int8: bool = False) -> OnnxModel:
+        """The export inside an installed model directory (see ``is_exported``), or its int8
+        graph (see ``is_int8_exported``)."""
         model_dir = Path(model_dir)
-        return cls(model_dir / ONNX_DIR, model_dir / "tokenizer.json", threads=threads)
+        return cls(model_dir / ONNX_DIR, model_dir / "tokenizer.json", threads=threads,
+                   graph_file=INT8_FILE if int8 else ONNX_FILE)
 
     def get_embedding_dimension(self) -> int:
         """Length of the vectors."""
@@ -299,7 +419,7 @@ class OnnxModel:
         start = 0
         while start < len(texts):
             width = int(lengths[order[start]])
-            size = max(1, min(batch_size, self.max_batch_tokens // max(width, 1)))
+            size = 1 if self.one_text_per_run else max(1, min(batch_size, self.max_batch_tokens // max(width, 1)))
             batches.append(order[start:start + size])
             start += size
         if show_progress_bar:

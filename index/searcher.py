@@ -599,7 +599,9 @@ def open_index(
                     f"Chỉ mục cần mô hình '{dense_meta['model']}' nhưng không có mô hình tại {source}. "
                     "Hãy chạy: binhdang model install" + (f" --out {source}" if model_dir else "")
                 )
-            encoder = Encoder.from_dir(source if source.exists() else str(model_dir))
+            encoder = Encoder.from_dir(source if source.exists() else str(model_dir), model_name=dense_meta["model"])
+        elif hasattr(encoder, "matching"):  # the same model's int8 or float32 graph, whichever made the vectors
+            encoder = encoder.matching(dense_meta["model"])
         if encoder.name != dense_meta["model"]:
             raise IndexIncompatible(
                 f"Chỉ mục được dựng bằng mô hình '{dense_meta['model']}', khác mô hình đang dùng '{encoder.name}'. "

@@ -352,7 +352,8 @@ def cmd_model_install(args: argparse.Namespace) -> int:
     import time
 
     from index.embedding_model import MIN_COSINE, install_model, verify_model
-    from index.onnx_encoder import MIN_COSINE_VS_TORCH, onnx_record
+    from index.onnx_encoder import (DEFAULT_PRECISION, MIN_COSINE_INT8, MIN_COSINE_VS_TORCH, int8_record,
+                                    is_int8_exported, onnx_record)
 
     started = time.perf_counter()
     out = install_model(args.out or default_model_dir(), force=args.force)
@@ -362,6 +363,11 @@ def cmd_model_install(args: argparse.Namespace) -> int:
     onnx = onnx_record(out)
     if onnx:
         print(messages.MODEL_ONNX.format(cosine=onnx["min_cosine_vs_torch"], threshold=MIN_COSINE_VS_TORCH))
+        if is_int8_exported(out):
+            print(messages.MODEL_INT8.format(cosine=int8_record(out)["min_cosine_vs_float32"], threshold=MIN_COSINE_INT8,
+                                             default=messages.MODEL_INT8_DEFAULT if DEFAULT_PRECISION == "int8" else ""))
+        elif DEFAULT_PRECISION == "int8":
+            print(messages.MODEL_NO_INT8)
     else:
         print(messages.MODEL_NO_ONNX)
     return 0

