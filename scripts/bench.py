@@ -2,7 +2,7 @@
 
 For each size N: a synthetic documents folder of N passages is made from the seed corpus
 (scripts/synthetic.py), built with the real `build_index` (a full build, then an unchanged
-rebuild), loaded in a fresh process, and asked a fixed set of questions in every mode the
+rebuild, and a rebuild after one document is edited), loaded in a fresh process, and asked a fixed set of questions in every mode the
 index has. In the same process, on the same passages and the same `words` terms, plain BM25
 top-10 is timed for our LexicalIndex, bm25s and rank-bm25 (the optional `[bench]` extras;
 skipped with a note when missing). Each phase runs in its own process, so peak memory and
@@ -97,11 +97,16 @@ def phase_build(docs: str, index: str, full: bool, dense: str) -> dict:
         encoder = Encoder.from_dir(default_model_dir())
         if dense == "random":
             encoder = RandomPassageVectors(encoder)
+    from scripts.process_memory import PeakTreeMemory
+
     baseline = peak_rss_mib()
     started = time.perf_counter()
-    report = build_index(Path(docs), Path(index), full=full, encoder=encoder)
+    with PeakTreeMemory() as tree:
+        report = build_index(Path(docs), Path(index), full=full, encoder=encoder)
     return {
         "seconds": time.perf_counter() - started,
+        # The build and its worker processes together, shared pages counted once (PSS, sampled every 0.5 s).
+        "tree_peak_mib": tree.peak_mib,
         "peak_mib": peak_rss_mib(),
         "peak_before_mib": baseline,
         # The analysis worker processes (forked, sharing the parent's pages until written): the largest one's peak.
@@ -212,6 +217,18 @@ def run_phase(name: str, **arguments) -> dict:
 # -- one size, and the sweep ------------------------------------------------------------------
 
 
+def rebuild_after_an_edit(docs: Path, index: Path, dense: str) -> dict:
+    """Rebuild after one sentence is added to one document (what an admin does most): the rest
+    is taken from the live build. The document is put back as it was afterwards."""
+    document = sorted(docs.glob("*.txt"))[0]
+    original = document.read_bytes()
+    try:
+        document.write_bytes(original + "\nBổ sung: đơn vị báo cáo kết quả thực hiện trước ngày 15/12 hằng năm.\n".encode())
+        return run_phase("build", docs=str(docs), index=str(index), full=False, dense=dense)
+    finally:
+        document.write_bytes(original)
+
+
 def bench_size(size: int, workdir: Path, seed_dir: Path, questions: Path, dense: str, log) -> dict:
     """Make (or reuse) the synthetic folder of `size` passages, build, rebuild, load and query it."""
     from scripts.synthetic import make_folder
@@ -228,6 +245,8 @@ def bench_size(size: int, workdir: Path, seed_dir: Path, questions: Path, dense:
     log(f"[{size}] build {build['seconds']:.1f} s, peak {build['peak_mib']:.0f} MiB, {build['timings']}")
     rebuild = run_phase("build", docs=str(docs), index=str(index), full=False, dense=dense)
     log(f"[{size}] unchanged rebuild {rebuild['seconds']:.1f} s")
+    edited = rebuild_after_an_edit(docs, index, dense)
+    log(f"[{size}] one document edited: rebuild {edited['seconds']:.1f} s, {edited['timings']}")
     live = (index / "current").resolve()
     query = run_phase("query", index=str(index), questions_file=str(questions))
     log(f"[{size}] load {query['load_s']:.2f} s, first answer {query['first_answer_s']:.2f} s")
@@ -236,6 +255,7 @@ def bench_size(size: int, workdir: Path, seed_dir: Path, questions: Path, dense:
         "dense": dense,
         "build": build,
         "rebuild": rebuild,
+        "edited": edited,
         "disk_mib": directory_mib(live, exclude="dense"),
         "dense_disk_mib": directory_mib(live / "dense") if (live / "dense").is_dir() else 0.0,
         "query": query,
@@ -259,9 +279,11 @@ def format_table(results: list[dict]) -> str:
     row("passages (documents)", [f"{r['build']['passages']:,} ({r['build']['documents']})" for r in results])
     row("vectors", [r["dense"] if r["dense"] != "off" else "none" for r in results])
     row("build s (peak MiB)", [f"{_cell(r['build']['seconds'])} ({r['build']['peak_mib']:.0f})" for r in results])
+    row("… with its worker processes, peak MiB (PSS)", [_cell(r["build"].get("tree_peak_mib")) for r in results])
     row("… largest worker process's peak MiB", [_cell(r["build"].get("worker_peak_mib")) for r in results])
     row("… of which tokenise s", [_cell(r["build"]["timings"].get("tokenise_s")) for r in results])
     row("unchanged rebuild s", [_cell(r["rebuild"]["seconds"]) for r in results])
+    row("one document edited: rebuild s", [_cell(r["edited"]["seconds"]) if "edited" in r else "–" for r in results])
     row("index on disk MiB (+ vectors)", [f"{_cell(r['disk_mib'])} (+{_cell(r['dense_disk_mib'])})" for r in results])
     row("index on disk MB, without vectors", [_cell(r["disk_mib"] * 1.048576) for r in results])
     row("load s", [f"{r['query']['load_s']:.2f}" for r in results])

@@ -44,7 +44,8 @@ def test_bench_builds_loads_and_times_a_small_corpus_in_one_table(corpus_dir, tm
     assert code == 0
     table = capsys.readouterr().out
     assert table.splitlines()[0] == "| | 40 | 80 |"
-    for label in ("build s (peak MiB)", "unchanged rebuild s", "load s", "lexical p50 / p95 ms", "BM25 top-10, ours"):
+    for label in ("build s (peak MiB)", "with its worker processes", "unchanged rebuild s", "one document edited",
+                  "load s", "lexical p50 / p95 ms", "BM25 top-10, ours"):
         assert label in table
     results = json.loads(figures.read_text(encoding="utf-8"))
     assert 30 <= results[0]["build"]["passages"] <= 40 < results[1]["build"]["passages"] <= 80
@@ -53,3 +54,8 @@ def test_bench_builds_loads_and_times_a_small_corpus_in_one_table(corpus_dir, tm
         assert result["query"]["modes"]["lexical"]["p95_ms"] >= result["query"]["modes"]["lexical"]["p50_ms"] > 0
         assert result["query"]["bm25"]["ours"]["p50_ms"] > 0
         assert result["rebuild"]["seconds"] < result["build"]["seconds"]  # nothing changed: terms reused
+        assert result["build"]["tree_peak_mib"] > 0
+        edited = result["edited"]["timings"]
+        assert 0 < edited["texts_analysed"] < result["build"]["timings"]["texts_analysed"]  # only the edited document's texts
+    docs = tmp_path / "work" / "docs-40"
+    assert ingest_folder(docs).documents and "Bổ sung:" not in "".join(p.read_text(encoding="utf-8") for p in docs.glob("*.txt"))
