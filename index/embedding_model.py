@@ -117,7 +117,7 @@ def _export_onnx_if_missing(model_dir: Path) -> None:
     # The ONNX export only makes embedding faster: where it cannot be made (no onnxruntime,
     # or it disagrees with torch) the model is installed without it and runs on torch; where
     # its int8 graph cannot be made (or disagrees with float32), on the float32 export.
-    from index import onnx_encoder
+    from index import onnx_encoder, openvino_session
     from index.onnx_encoder import export_onnx, is_current_export, is_int8_exported, quantize_int8, runtime_available
 
     if not runtime_available():
@@ -128,6 +128,15 @@ def _export_onnx_if_missing(model_dir: Path) -> None:
         except (ModelInstallError, ImportError, RuntimeError, OSError) as error:
             log.warning("model: no ONNX export (%s); embedding runs on torch", error)
             return
+    if openvino_session.record(model_dir / onnx_encoder.ONNX_DIR) is None:
+        try:
+            checked = onnx_encoder.check_openvino(model_dir)
+        except (ImportError, RuntimeError, OSError, ValueError) as error:
+            log.warning("model: OpenVINO not checked (%s); embedding runs on onnxruntime", error)
+        else:
+            if not checked["passed"]:
+                log.warning("model: OpenVINO bfloat16 not used (%s); embedding runs on onnxruntime",
+                            checked["reason"] or f"min cosine {checked['min_cosine_vs_float32']}")
     if onnx_encoder.DEFAULT_PRECISION == "int8" and not is_int8_exported(model_dir):
         try:
             quantize_int8(model_dir)

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index import openvino_session
+
 ONNX_DIR = "onnx"
 ONNX_FILE = "model.onnx"
 # The weights live in a file of their own, which onnxruntime memory-maps: only the rows of the
@@ -196,6 +198,17 @@ def compare_with_torch(model, onnx_model: OnnxModel, texts: Sequence[str] | None
     return lowest
 
 
+def check_openvino(model_dir: Path | str) -> dict:
+    """Check the float32 export on OpenVINO in bfloat16 against onnxruntime's float32 run and
+    record the outcome beside the export (index/openvino_session.py); returns the record."""
+    graph_dir = Path(model_dir) / ONNX_DIR
+    if not openvino_session.native_bf16():
+        return openvino_session.write_record(graph_dir, None, "no native bfloat16 on this CPU, or OpenVINO missing")
+    reference = OnnxModel(graph_dir, Path(model_dir) / "tokenizer.json", runtime="onnxruntime")
+    candidate = OnnxModel(graph_dir, Path(model_dir) / "tokenizer.json", runtime="openvino")
+    return openvino_session.write_record(graph_dir, compare_with_torch(reference, candidate))
+
+
 def check_texts() -> list[str]:
     """The texts exports are checked on (see ``_LONG_TEXT``)."""
     from index.embedding_model import SAMPLE_TEXTS
@@ -357,7 +370,7 @@ class OnnxModel:
     """An exported sentence-transformers model on onnxruntime (see the module doc)."""
 
     def __init__(self, graph_dir: Path, tokenizer_file: Path, *, threads: int | None = None,
-                 graph_file: str = ONNX_FILE) -> None:
+                 graph_file: str = ONNX_FILE, runtime: str = "auto") -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -388,14 +401,37 @@ class OnnxModel:
         self.one_text_per_run = self.precision == "int8"
         self.session = onnxruntime.InferenceSession(str(graph_dir / graph_file), options,
                                                     providers=["CPUExecutionProvider"])
+        # Passages of the float32 graph are embedded by OpenVINO in bfloat16 where install_model
+        # checked that it gives the same vectors on this machine (index/openvino_session.py):
+        # "auto". Questions stay on onnxruntime, which answers one faster and memory-maps the
+        # weights (OpenVINO holds its own copy), so the bot never loads OpenVINO at all.
+        # "openvino" runs both on it (the install check), "onnxruntime" neither.
+        if runtime not in ("auto", "onnxruntime", "openvino"):
+            raise ValueError(f"unknown runtime {runtime!r}")
+        self.runtime = runtime
+        self._graph_path = graph_dir / graph_file
+        self._openvino_wanted = runtime == "openvino" or (
+            runtime == "auto" and graph_file == ONNX_FILE and openvino_session.usable(graph_dir)
+        )
+        self._openvino: openvino_session.OpenVinoSession | None = None
+
+    def session_for(self, prompt_name: str | None):
+        """What runs texts of this prompt: OpenVINO for passages (or for all with runtime
+        "openvino") where wanted, else the onnxruntime session. Compiled on first use."""
+        if not self._openvino_wanted or (self.runtime == "auto" and prompt_name != "passage"):
+            return self.session
+        if self._openvino is None:
+            self._openvino = openvino_session.OpenVinoSession(self._graph_path, self.threads)
+        return self._openvino
 
     @classmethod
-    def from_model_dir(cls, model_dir: Path | str, *, threads: int | None = None, int8: bool = False) -> OnnxModel:
+    def from_model_dir(cls, model_dir: Path | str, *, threads: int | None = None, int8: bool = False,
+                       runtime: str = "auto") -> OnnxModel:
         """The export inside an installed model directory (see ``is_exported``), or its int8
-        graph (see ``is_int8_exported``)."""
+        graph (see ``is_int8_exported``); ``runtime`` as ``OnnxModel``'s."""
         model_dir = Path(model_dir)
         return cls(model_dir / ONNX_DIR, model_dir / "tokenizer.json", threads=threads,
-                   graph_file=INT8_FILE if int8 else ONNX_FILE)
+                   graph_file=INT8_FILE if int8 else ONNX_FILE, runtime=runtime)
 
     def get_embedding_dimension(self) -> int:
         """Length of the vectors."""
@@ -411,6 +447,7 @@ class OnnxModel:
         Texts are batched by token count, longest first, so a batch pads little; a batch holds
         at most ``batch_size`` texts and ``max_batch_tokens`` tokens (at least one text)."""
         prefix = self.prompts.get(prompt_name, "") if prompt_name else ""
+        session = self.session_for(prompt_name)
         token_ids = [self._truncated(e.ids) for e in self._tokenizer.encode_batch([prefix + text for text in texts])]
         lengths = np.array([len(ids) for ids in token_ids])
         order = np.argsort(-lengths, kind="stable")
@@ -434,7 +471,7 @@ class OnnxModel:
                 n = lengths[row]
                 ids[r, :n] = token_ids[row]
                 mask[r, :n] = 1
-            out[rows] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            out[rows] = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return out
 
 
