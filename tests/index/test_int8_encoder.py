@@ -92,12 +92,12 @@ def test_the_int8_encoder_has_a_name_of_its_own(int8_encoder: Encoder, float32_e
     assert (int8_encoder.dim, int8_encoder.window_tokens) == (float32_encoder.dim, float32_encoder.window_tokens)
 
 
-def test_the_default_precision_decides_what_auto_runs(int8_model_dir: Path, model_dir: Path, monkeypatch) -> None:
+def test_the_default_precision_decides_what_auto_runs(int8_model_dir: Path, tmp_path: Path, monkeypatch) -> None:
     assert onnx_encoder.DEFAULT_PRECISION == "float32"
     assert Encoder.from_dir(int8_model_dir).precision == "float32"
     monkeypatch.setattr(onnx_encoder, "DEFAULT_PRECISION", "int8")
     assert Encoder.from_dir(int8_model_dir).name == MODEL_NAME + INT8_SUFFIX
-    assert Encoder.from_dir(model_dir).name == MODEL_NAME  # no int8 graph there: float32
+    assert Encoder.from_dir(_without_int8(int8_model_dir, tmp_path)).name == MODEL_NAME  # no int8 graph: float32
 
 
 def test_int8_vectors_agree_with_float32_on_vietnamese_passages_and_questions(int8_encoder: Encoder,
