@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,7 +78,7 @@ class Reuse:
                 texts = [record["text"] for record in store.read_passages(build_dir)]
                 if len(texts) == len(vectors):
                     reuse.vectors = {text_key(text): vector for text, vector in zip(texts, vectors)}
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):  # unreadable: built anew, not reused
             return cls(document_hashes=reuse.document_hashes)
         return reuse
 

@@ -85,7 +85,7 @@ def encode_keys(keys: Sequence[Sequence[str]]) -> np.ndarray:
 
 
 class PreviousCounts:
-    """The counts a previous build indexed, found by text key; fields are read when first asked.
+    """The counts a previous build indexed, found by text key.
 
     Columns of the previous build's fields are mapped into a `TermCounter`'s vocabulary, so
     what `take` returns can go into that counter as it is.
@@ -95,13 +95,19 @@ class PreviousCounts:
         keys = np.load(build_dir / KEYS_FILE)
         if keys.ndim != 3 or keys.shape[1:] != (len(TEXT_GROUPS), KEY_BYTES):
             raise ValueError(f"{KEYS_FILE}: unexpected shape {keys.shape}")
-        self._build_dir = build_dir
         self._where: dict[str, tuple[int, int]] = {}
         for group in range(len(TEXT_GROUPS)):
             digests = keys[:, group, :].tobytes()
             for row in range(len(keys)):
                 self._where.setdefault(digests[row * KEY_BYTES : (row + 1) * KEY_BYTES].hex(), (group, row))
+        # Read now, not when first asked: a file that cannot be read means no reuse (the caller's
+        # except), never a build that fails halfway through.
         self._fields: dict[str, tuple[sparse.csr_matrix, list[str]]] = {}
+        for name in (name for names in TEXT_GROUPS for name in names):
+            counts, terms = LexicalIndex.load_counts(build_dir, f"lexical_{name}")
+            if counts.shape[0] != len(keys):
+                raise ValueError(f"lexical_{name}: {counts.shape[0]} rows for {len(keys)} keys")
+            self._fields[name] = (counts.tocsr(), terms)
         self._counter: TermCounter | None = None
         self._remaps: dict[str, np.ndarray] = {}  # field → counter id of each of its columns
 
@@ -118,9 +124,6 @@ class PreviousCounts:
         return words, plain
 
     def _row(self, name: str, row: int, counter: TermCounter) -> Counts:
-        if name not in self._fields:
-            counts, terms = LexicalIndex.load_counts(self._build_dir, f"lexical_{name}")
-            self._fields[name] = (counts.tocsr(), terms)
         matrix, terms = self._fields[name]
         if counter is not self._counter:
             self._counter, self._remaps = counter, {}

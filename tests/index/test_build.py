@@ -59,6 +59,21 @@ def test_changing_one_document_reembeds_only_its_passages(docs, tmp_path, dense_
     assert report.timings["passages_embedded"] == len(news_passages)
 
 
+def test_a_previous_build_whose_term_counts_cannot_be_read_is_analysed_anew_not_fatal(docs, tmp_path):
+    import json
+
+    index_dir = tmp_path / "index"
+    full = build_index(docs, index_dir)
+    old = store.current_build(index_dir)
+    (old / "lexical_plain.counts.npz").write_bytes(b"not a zip archive")
+    manifest = json.loads((old / store.MANIFEST).read_text(encoding="utf-8"))
+    store.write_manifest(old, {key: value for key, value in manifest.items() if key not in ("files", "inputs")})
+    (docs / "tin.txt").write_text(NEWS + "Kết thúc hội nghị.\n", encoding="utf-8")
+    report = build_index(docs, index_dir)
+    assert report.timings["texts_analysed"] >= full.timings["texts_analysed"]  # nothing reused, nothing lost
+    assert open_index(index_dir).search("Lao động nữ nghỉ thai sản bao lâu").hits
+
+
 def test_the_first_build_after_a_format_upgrade_still_reuses_the_old_build_s_vectors(docs, tmp_path, dense_encoder):
     """A format-2 build (plain passages.jsonl, other lexical files) is not served, but its vectors
     are what its texts embed to: the upgrade costs a re-analysis, not a re-embedding."""
