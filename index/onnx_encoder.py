@@ -411,7 +411,7 @@ class OnnxModel:
         self.runtime = runtime
         self._graph_path = graph_dir / graph_file
         self._openvino_wanted = runtime == "openvino" or (
-            runtime == "auto" and graph_file == ONNX_FILE and openvino_session.usable(graph_dir)
+            runtime == "auto" and graph_file == ONNX_FILE and openvino_session.passed(graph_dir)
         )
         self._openvino: openvino_session.OpenVinoSession | None = None
 
@@ -421,6 +421,9 @@ class OnnxModel:
         if not self._openvino_wanted or (self.runtime == "auto" and prompt_name != "passage"):
             return self.session
         if self._openvino is None:
+            if self.runtime == "auto" and not openvino_session.native_bf16():  # moved to another CPU since the check
+                self._openvino_wanted = False
+                return self.session
             self._openvino = openvino_session.OpenVinoSession(self._graph_path, self.threads)
         return self._openvino
 

@@ -58,10 +58,16 @@ def record(graph_dir: Path) -> dict | None:
         return None
 
 
-def usable(graph_dir: Path) -> bool:
-    """True if OpenVINO passed its check on this export and still imports (with the CPU it was checked on)."""
+def passed(graph_dir: Path) -> bool:
+    """True if OpenVINO passed this version's check on this export (reads the record only: it
+    imports nothing, so a process that never embeds a passage never loads OpenVINO)."""
     checked = record(graph_dir)
-    return bool(checked and checked.get("version") == RECORD_VERSION and checked.get("passed")) and native_bf16()
+    return bool(checked and checked.get("version") == RECORD_VERSION and checked.get("passed"))
+
+
+def usable(graph_dir: Path) -> bool:
+    """True if OpenVINO passed its check on this export and still runs bfloat16 natively here."""
+    return passed(graph_dir) and native_bf16()
 
 
 def write_record(graph_dir: Path, min_cosine: float | None, reason: str = "") -> dict:

@@ -48,6 +48,30 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return install_model(target)
 
 
+def _linked_model(source: Path, target: Path, leave_out: tuple[str, ...] = ()) -> Path:
+    """A model directory at `target` made of links to `source`'s files, its onnx/ folder a real
+    folder of links (so a test can add or drop a graph there without touching the source),
+    leaving out the entries named in `leave_out` ("onnx" or "onnx/<file>")."""
+    target.mkdir(parents=True)
+    for item in source.iterdir():
+        if item.name in leave_out:
+            continue
+        if item.is_dir() and item.name == "onnx":
+            (target / item.name).mkdir()
+            for inner in item.iterdir():
+                if f"onnx/{inner.name}" not in leave_out:
+                    (target / item.name / inner.name).symlink_to(inner)
+        else:
+            (target / item.name).symlink_to(item)
+    return target
+
+
+@pytest.fixture(scope="session")
+def link_model():
+    """`link_model(source, target, leave_out=())`: a linked copy of a model directory (_linked_model)."""
+    return _linked_model
+
+
 @pytest.fixture(scope="session")
 def dense_encoder(model_dir: Path):
     from index.dense import Encoder

@@ -41,15 +41,9 @@ Lao động nữ được nghỉ thai sản trước và sau khi sinh con là 06
 
 
 @pytest.fixture(scope="module")
-def int8_model_dir(model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def int8_model_dir(model_dir: Path, tmp_path_factory: pytest.TempPathFactory, link_model) -> Path:
     """The session's model (links to its files) with an int8 graph made by quantize_int8."""
-    copy = tmp_path_factory.mktemp("int8") / "model"
-    (copy / ONNX_DIR).mkdir(parents=True)
-    for item in model_dir.iterdir():
-        if item.name != ONNX_DIR:
-            (copy / item.name).symlink_to(item)
-    for item in (model_dir / ONNX_DIR).iterdir():
-        (copy / ONNX_DIR / item.name).symlink_to(item)
+    copy = link_model(model_dir, tmp_path_factory.mktemp("int8") / "model")
     quantize_int8(copy)
     return copy
 
@@ -64,17 +58,10 @@ def float32_encoder(int8_model_dir: Path) -> Encoder:
     return Encoder.from_dir(int8_model_dir, precision="float32")
 
 
-def _without_int8(model_dir: Path, tmp_path: Path) -> Path:
+def _without_int8(link_model, model_dir: Path, tmp_path: Path) -> Path:
     """The model directory with its float32 export but no int8 graph (links, not copies)."""
-    copy = tmp_path / "model"
-    (copy / ONNX_DIR).mkdir(parents=True)
-    for item in model_dir.iterdir():
-        if item.name != ONNX_DIR:
-            (copy / item.name).symlink_to(item)
-    for item in (model_dir / ONNX_DIR).iterdir():
-        if item.name not in (INT8_FILE, INT8_DATA_FILE, INT8_RECORD):
-            (copy / ONNX_DIR / item.name).symlink_to(item)
-    return copy
+    return link_model(model_dir, tmp_path / "model",
+                      leave_out=tuple(f"{ONNX_DIR}/{name}" for name in (INT8_FILE, INT8_DATA_FILE, INT8_RECORD)))
 
 
 def test_quantize_int8_keeps_a_graph_checked_against_float32(int8_model_dir: Path) -> None:
@@ -92,12 +79,12 @@ def test_the_int8_encoder_has_a_name_of_its_own(int8_encoder: Encoder, float32_e
     assert (int8_encoder.dim, int8_encoder.window_tokens) == (float32_encoder.dim, float32_encoder.window_tokens)
 
 
-def test_the_default_precision_decides_what_auto_runs(int8_model_dir: Path, tmp_path: Path, monkeypatch) -> None:
+def test_the_default_precision_decides_what_auto_runs(int8_model_dir: Path, tmp_path: Path, monkeypatch, link_model) -> None:
     assert onnx_encoder.DEFAULT_PRECISION == "float32"
     assert Encoder.from_dir(int8_model_dir).precision == "float32"
     monkeypatch.setattr(onnx_encoder, "DEFAULT_PRECISION", "int8")
     assert Encoder.from_dir(int8_model_dir).name == MODEL_NAME + INT8_SUFFIX
-    assert Encoder.from_dir(_without_int8(int8_model_dir, tmp_path)).name == MODEL_NAME  # no int8 graph: float32
+    assert Encoder.from_dir(_without_int8(link_model, int8_model_dir, tmp_path)).name == MODEL_NAME  # no int8 graph: float32
 
 
 def test_int8_vectors_agree_with_float32_on_vietnamese_passages_and_questions(int8_encoder: Encoder,
@@ -119,8 +106,8 @@ def test_int8_ranks_the_maternity_passage_first_as_float32_does(int8_encoder: En
 
 
 def test_without_the_int8_graph_the_encoder_falls_back_to_float32(int8_model_dir: Path, tmp_path: Path,
-                                                                  monkeypatch) -> None:
-    plain = _without_int8(int8_model_dir, tmp_path)
+                                                                  monkeypatch, link_model) -> None:
+    plain = _without_int8(link_model, int8_model_dir, tmp_path)
     assert is_current_export(plain) and not is_int8_exported(plain)
     monkeypatch.setattr(onnx_encoder, "DEFAULT_PRECISION", "int8")
     encoder = Encoder.from_dir(plain)
@@ -129,8 +116,8 @@ def test_without_the_int8_graph_the_encoder_falls_back_to_float32(int8_model_dir
         Encoder.from_dir(plain, precision="int8")
 
 
-def test_an_int8_graph_of_another_version_is_not_used(int8_model_dir: Path, tmp_path: Path, monkeypatch) -> None:
-    copy = _without_int8(int8_model_dir, tmp_path)
+def test_an_int8_graph_of_another_version_is_not_used(int8_model_dir: Path, tmp_path: Path, monkeypatch, link_model) -> None:
+    copy = _without_int8(link_model, int8_model_dir, tmp_path)
     for name in (INT8_FILE, INT8_DATA_FILE):
         (copy / ONNX_DIR / name).symlink_to(int8_model_dir / ONNX_DIR / name)
     record = json.loads((int8_model_dir / ONNX_DIR / INT8_RECORD).read_text())
@@ -167,12 +154,12 @@ def test_an_int8_build_never_reuses_float32_vectors(int8_model_dir: Path, tmp_pa
 
 
 def test_an_int8_index_without_the_int8_graph_is_refused_not_mixed(int8_model_dir: Path, tmp_path: Path,
-                                                                    write_documents, int8_encoder: Encoder) -> None:
+                                                                    write_documents, int8_encoder: Encoder, link_model) -> None:
     docs = write_documents(tmp_path / "docs", {"luat.txt": LAW})
     index_dir = tmp_path / "index"
     build_index(docs, index_dir, encoder=int8_encoder)
     with pytest.raises(IndexIncompatible, match="int8"):
-        open_index(index_dir, model_dir=_without_int8(int8_model_dir, tmp_path))
+        open_index(index_dir, model_dir=_without_int8(link_model, int8_model_dir, tmp_path))
 
 
 def _tiny_graph(source: str, target: str, **options) -> None:
@@ -188,10 +175,10 @@ def _tiny_graph(source: str, target: str, **options) -> None:
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), target)
 
 
-def test_an_int8_graph_that_disagrees_with_float32_is_not_kept(model_dir: Path, tmp_path: Path, monkeypatch) -> None:
+def test_an_int8_graph_that_disagrees_with_float32_is_not_kept(model_dir: Path, tmp_path: Path, monkeypatch, link_model) -> None:
     import onnxruntime.quantization
 
-    copy = _without_int8(model_dir, tmp_path)
+    copy = _without_int8(link_model, model_dir, tmp_path)
     monkeypatch.setattr(onnxruntime.quantization, "quantize_dynamic", _tiny_graph)
     monkeypatch.setattr(onnx_encoder, "compare_with_torch", lambda reference, model: 0.42)
     with pytest.raises(ModelInstallError, match="0.42"):

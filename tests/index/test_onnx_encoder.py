@@ -37,16 +37,6 @@ def onnx_encoder_(model_dir: Path) -> Encoder:
     return Encoder.from_dir(model_dir, backend="onnxruntime")
 
 
-def _without_onnx(model_dir: Path, tmp_path: Path) -> Path:
-    """The model directory minus its ONNX export (links, not copies, of the other files)."""
-    copy = tmp_path / "model"
-    copy.mkdir(parents=True)
-    for item in model_dir.iterdir():
-        if item.name != ONNX_DIR:
-            (copy / item.name).symlink_to(item)
-    return copy
-
-
 def test_install_keeps_a_verified_onnx_export_with_its_weights_in_a_file_of_their_own(model_dir: Path) -> None:
     assert is_exported(model_dir) and is_current_export(model_dir)
     record = json.loads((model_dir / ONNX_DIR / ONNX_RECORD).read_text())
@@ -89,11 +79,11 @@ def test_a_query_longer_than_the_model_limit_is_truncated_not_refused(onnx_encod
     assert len(kept) == 512
 
 
-def test_encoder_falls_back_to_torch_without_the_onnx_file(model_dir: Path, tmp_path: Path) -> None:
-    encoder = Encoder.from_dir(_without_onnx(model_dir, tmp_path))
+def test_encoder_falls_back_to_torch_without_the_onnx_file(model_dir: Path, tmp_path: Path, link_model) -> None:
+    encoder = Encoder.from_dir(link_model(model_dir, tmp_path / "model", leave_out=(ONNX_DIR,)))
     assert encoder.backend == "torch" and encoder.name == MODEL_NAME
     with pytest.raises(IndexError_, match="ONNX"):
-        Encoder.from_dir(_without_onnx(model_dir, tmp_path / "again"), backend="onnxruntime")
+        Encoder.from_dir(link_model(model_dir, tmp_path / "again", leave_out=(ONNX_DIR,)), backend="onnxruntime")
 
 
 def test_encoder_falls_back_to_torch_when_onnxruntime_does_not_import(model_dir: Path, monkeypatch) -> None:
@@ -101,8 +91,8 @@ def test_encoder_falls_back_to_torch_when_onnxruntime_does_not_import(model_dir:
     assert Encoder.from_dir(model_dir).backend == "torch"
 
 
-def test_an_export_that_disagrees_with_torch_is_not_kept(model_dir: Path, tmp_path: Path, monkeypatch) -> None:
-    target = _without_onnx(model_dir, tmp_path)
+def test_an_export_that_disagrees_with_torch_is_not_kept(model_dir: Path, tmp_path: Path, monkeypatch, link_model) -> None:
+    target = link_model(model_dir, tmp_path / "model", leave_out=(ONNX_DIR,))
     real_graph = model_dir / ONNX_DIR / onnx_encoder.ONNX_FILE
     monkeypatch.setattr(onnx_encoder, "_trace", lambda model, path: path.write_bytes(b""))
     def fake_fuse(source, graph, model):

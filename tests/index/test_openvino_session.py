@@ -21,16 +21,9 @@ TEXTS = [
 needs_bf16 = pytest.mark.skipif(not openvino_session.native_bf16(), reason="no OpenVINO or no native bfloat16 on this CPU")
 
 
-def _graph_copy(model_dir: Path, tmp_path: Path, record: dict | None) -> Path:
-    """The model directory with its own onnx/ folder (links to the export) and the given OpenVINO record."""
-    copy = tmp_path / "model"
-    (copy / ONNX_DIR).mkdir(parents=True)
-    for item in model_dir.iterdir():
-        if item.name != ONNX_DIR:
-            (copy / item.name).symlink_to(item)
-    for item in (model_dir / ONNX_DIR).iterdir():
-        if item.name != openvino_session.RECORD:
-            (copy / ONNX_DIR / item.name).symlink_to(item)
+def _with_record(link_model, model_dir: Path, tmp_path: Path, record: dict | None) -> Path:
+    """The model directory (links) with the given OpenVINO record in place of its own."""
+    copy = link_model(model_dir, tmp_path / "model", leave_out=(f"{ONNX_DIR}/{openvino_session.RECORD}",))
     if record is not None:
         (copy / ONNX_DIR / openvino_session.RECORD).write_text(json.dumps(record), encoding="utf-8")
     return copy
@@ -53,17 +46,32 @@ def test_install_checked_openvino_and_its_vectors_equal_float32_one_by_one_and_b
 
 
 @needs_bf16
-def test_where_the_check_passed_passages_go_to_openvino_and_questions_stay_on_onnxruntime(model_dir: Path, tmp_path: Path):
+def test_where_the_check_passed_passages_go_to_openvino_and_questions_stay_on_onnxruntime(model_dir: Path, tmp_path: Path,
+                                                                                          link_model):
     passed = openvino_session.record(model_dir / ONNX_DIR)
-    model = OnnxModel.from_model_dir(_graph_copy(model_dir, tmp_path, passed))
+    model = OnnxModel.from_model_dir(_with_record(link_model, model_dir, tmp_path, passed))
     assert isinstance(model.session_for("passage"), openvino_session.OpenVinoSession)
     assert model.session_for("query") is model.session  # onnxruntime: the bot never loads OpenVINO
 
 
+def test_answering_questions_never_imports_openvino(model_dir: Path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from index.dense import Encoder; "
+        f"e = Encoder.from_dir({str(model_dir)!r}); e.encode_queries(['Bình đẳng giới là gì?']); "
+        "print('openvino' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
 @pytest.mark.parametrize("record", [None, {"version": openvino_session.RECORD_VERSION, "passed": False},
                                     {"version": 0, "passed": True}])
-def test_without_a_passed_check_of_this_version_everything_runs_on_onnxruntime(model_dir: Path, tmp_path: Path, record):
-    model = OnnxModel.from_model_dir(_graph_copy(model_dir, tmp_path, record))
+def test_without_a_passed_check_of_this_version_everything_runs_on_onnxruntime(model_dir: Path, tmp_path: Path, record,
+                                                                                link_model):
+    model = OnnxModel.from_model_dir(_with_record(link_model, model_dir, tmp_path, record))
     assert model.session_for("passage") is model.session and model.session_for("query") is model.session
 
 
@@ -73,8 +81,8 @@ def test_an_unknown_runtime_is_refused(model_dir: Path):
 
 
 @needs_bf16
-def test_the_check_records_a_failure_when_openvino_disagrees(model_dir: Path, tmp_path: Path, monkeypatch):
-    copy = _graph_copy(model_dir, tmp_path, None)
+def test_the_check_records_a_failure_when_openvino_disagrees(model_dir: Path, tmp_path: Path, monkeypatch, link_model):
+    copy = _with_record(link_model, model_dir, tmp_path, None)
     monkeypatch.setattr(onnx_encoder, "compare_with_torch", lambda reference, candidate: 0.98)
     record = onnx_encoder.check_openvino(copy)
     assert record["passed"] is False and openvino_session.record(copy / ONNX_DIR) == record
