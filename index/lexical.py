@@ -133,12 +133,17 @@ class LexicalIndex:
         return [matrix_path, vocab_path]
 
     @staticmethod
-    def load_counts(directory: Path, name: str) -> tuple[sparse.csc_matrix, list[str]]:
-        """The stored counts and the term of each column, without computing weights."""
+    def _read(directory: Path, name: str) -> tuple[sparse.csc_matrix, dict[str, int]]:
+        """The stored counts and the vocabulary ({term: column})."""
         with np.load(directory / f"{name}.counts.npz") as arrays:
             shape = tuple(int(n) for n in arrays["shape"])
             counts = sparse.csc_matrix((arrays["counts"], arrays["rows"], arrays["starts"]), shape=shape)
-        vocabulary = json.loads((directory / f"{name}.vocab.json").read_text(encoding="utf-8"))
+        return counts, json.loads((directory / f"{name}.vocab.json").read_text(encoding="utf-8"))
+
+    @classmethod
+    def load_counts(cls, directory: Path, name: str) -> tuple[sparse.csc_matrix, list[str]]:
+        """The stored counts and the term of each column, without computing weights."""
+        counts, vocabulary = cls._read(directory, name)
         terms = [""] * len(vocabulary)
         for term, column in vocabulary.items():
             terms[column] = term
@@ -146,8 +151,8 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, directory: Path, name: str) -> "LexicalIndex":
-        counts, terms = cls.load_counts(directory, name)
-        return cls({term: column for column, term in enumerate(terms)}, counts)
+        counts, vocabulary = cls._read(directory, name)
+        return cls(vocabulary, counts)
 
 
 def _bm25(counts: sparse.csc_matrix, k1: float, b: float) -> tuple[sparse.csc_matrix, np.ndarray]:
