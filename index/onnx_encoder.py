@@ -10,6 +10,9 @@ parts of ``SentenceTransformer`` that ``index.dense.Encoder`` uses (``tokenizer`
 ``tokenizer.json``, so the encoder works the same over either and never imports torch here
 (importing torch and transformers alone costs seconds at every start).
 
+Where ``install_model``'s check passed (``check_openvino``), passages are embedded by OpenVINO
+in bfloat16 from the same export (``index/openvino_session.py``); questions stay on onnxruntime.
+
 ``quantize_int8`` derives an int8 graph from that export (``install_model`` makes it when it is
 the default, ``DEFAULT_PRECISION``; ``python -m scripts.bench_embedding`` when it measures it):
 onnxruntime's dynamic quantisation (weights int8 per output channel, activations uint8 per
@@ -22,6 +25,7 @@ index built with it records another model name (``INT8_SUFFIX``; see ``index.den
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -30,6 +34,8 @@ from pathlib import Path
 import numpy as np
 
 from index import openvino_session
+
+log = logging.getLogger(__name__)
 
 ONNX_DIR = "onnx"
 ONNX_FILE = "model.onnx"
@@ -424,7 +430,14 @@ class OnnxModel:
             if self.runtime == "auto" and not openvino_session.native_bf16():  # moved to another CPU since the check
                 self._openvino_wanted = False
                 return self.session
-            self._openvino = openvino_session.OpenVinoSession(self._graph_path, self.threads)
+            try:
+                self._openvino = openvino_session.OpenVinoSession(self._graph_path, self.threads)
+            except (RuntimeError, OSError) as error:
+                if self.runtime != "auto":
+                    raise
+                log.warning("embedding: OpenVINO did not compile the graph (%s); passages run on onnxruntime", error)
+                self._openvino_wanted = False
+                return self.session
         return self._openvino
 
     @classmethod

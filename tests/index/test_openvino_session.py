@@ -75,6 +75,21 @@ def test_without_a_passed_check_of_this_version_everything_runs_on_onnxruntime(m
     assert model.session_for("passage") is model.session and model.session_for("query") is model.session
 
 
+@needs_bf16
+def test_a_graph_openvino_cannot_compile_leaves_passages_on_onnxruntime(model_dir: Path, tmp_path: Path, link_model,
+                                                                        monkeypatch):
+    model = OnnxModel.from_model_dir(_with_record(link_model, model_dir, tmp_path, openvino_session.record(model_dir / ONNX_DIR)))
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("Exception from src/inference: cannot compile")
+
+    monkeypatch.setattr(openvino_session, "OpenVinoSession", refuse)
+    assert model.session_for("passage") is model.session
+    assert model.encode(TEXTS[:1], prompt_name="passage").shape == (1, model.get_embedding_dimension())
+    with pytest.raises(RuntimeError):
+        OnnxModel.from_model_dir(model_dir, runtime="openvino").session_for("passage")
+
+
 def test_an_unknown_runtime_is_refused(model_dir: Path):
     with pytest.raises(ValueError, match="runtime"):
         OnnxModel.from_model_dir(model_dir, runtime="cuda")
