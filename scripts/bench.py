@@ -1,9 +1,9 @@
 """`binhdang bench`: how build, load and search scale with the number of passages.
 
 For each size N: a synthetic documents folder of N passages is made from the seed corpus
-(scripts/synthetic.py), built with the real `build_index` (a full build, then an unchanged
-rebuild, and a rebuild after one document is edited), loaded in a fresh process, and asked a fixed set of questions in every mode the
-index has. In the same process, on the same passages and the same `words` terms, plain BM25
+(scripts/synthetic.py), built with the real `build_index` (a full build, an unchanged rebuild,
+and a rebuild after one document is edited), loaded in a fresh process, and asked a fixed set
+of questions in every mode the index has. In the same process, on the same passages and the same `words` terms, plain BM25
 top-10 is timed for our LexicalIndex, bm25s and rank-bm25 (the optional `[bench]` extras;
 skipped with a note when missing). Each phase runs in its own process, so peak memory and
 load time are that phase's own.
