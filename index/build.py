@@ -126,11 +126,6 @@ def iter_analyses(texts: list[str], workers: int | None = None) -> Iterator[list
         yield from pool.map(_terms, texts, chunksize=64)
 
 
-def analyse_all(texts: list[str], workers: int | None = None) -> list[list[list[str]]]:
-    """[words, plain] terms of each text, in order (`iter_analyses`, all at once)."""
-    return list(iter_analyses(texts, workers))
-
-
 def passage_text_keys(passages: list[Passage], sources: dict[str, Source]) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
     """For each passage, the keys of the texts behind its row in each group of fields (its own
     text, its document's context, its headings; termcounts.TEXT_GROUPS), and each key's text."""

@@ -41,6 +41,14 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     return chosen[np.argsort(-scores[chosen], kind="stable")]
 
 
+def terms_by_column(vocabulary: dict[str, int]) -> list[str]:
+    """The term of each column of a {term: column} vocabulary, in column order."""
+    terms = [""] * len(vocabulary)
+    for term, column in vocabulary.items():
+        terms[column] = term
+    return terms
+
+
 def smallest_count_type(counts: np.ndarray) -> np.dtype:
     """The narrowest unsigned type that holds every count (uint8 nearly always)."""
     largest = int(counts.max(initial=0))
@@ -144,10 +152,7 @@ class LexicalIndex:
     def load_counts(cls, directory: Path, name: str) -> tuple[sparse.csc_matrix, list[str]]:
         """The stored counts and the term of each column, without computing weights."""
         counts, vocabulary = cls._read(directory, name)
-        terms = [""] * len(vocabulary)
-        for term, column in vocabulary.items():
-            terms[column] = term
-        return counts, terms
+        return counts, terms_by_column(vocabulary)
 
     @classmethod
     def load(cls, directory: Path, name: str) -> "LexicalIndex":

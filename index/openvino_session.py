@@ -65,11 +65,6 @@ def passed(graph_dir: Path) -> bool:
     return bool(checked and checked.get("version") == RECORD_VERSION and checked.get("passed"))
 
 
-def usable(graph_dir: Path) -> bool:
-    """True if OpenVINO passed its check on this export and still runs bfloat16 natively here."""
-    return passed(graph_dir) and native_bf16()
-
-
 def write_record(graph_dir: Path, min_cosine: float | None, reason: str = "") -> dict:
     """Record the check's outcome (None: not run, with the reason)."""
     version = None

@@ -151,9 +151,9 @@ def _timed(function, queries) -> dict:
 def bag_of_terms(field) -> list[list[str]]:
     """Each passage's terms, each repeated as often as it occurs, from a field's stored counts
     (the same bag of words BM25 sees; the order of terms does not matter to it)."""
-    terms = [""] * len(field.vocabulary)
-    for term, column in field.vocabulary.items():
-        terms[column] = term
+    from index.lexical import terms_by_column
+
+    terms = terms_by_column(field.vocabulary)
     counts = field.counts.tocsr()
     return [
         [terms[column] for column, count in zip(counts.indices[start:end].tolist(), counts.data[start:end].tolist()) for _ in range(count)]

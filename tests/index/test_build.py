@@ -190,10 +190,10 @@ def test_terms_analysed_across_processes_equal_the_ones_analysed_in_one(corpus_d
     original = build.PARALLEL_MIN_TEXTS
     build.PARALLEL_MIN_TEXTS = 10
     try:
-        parallel = build.analyse_all(texts, workers=2)
+        parallel = list(build.iter_analyses(texts, workers=2))
     finally:
         build.PARALLEL_MIN_TEXTS = original
-    assert parallel == build.analyse_all(texts, workers=1)
+    assert parallel == list(build.iter_analyses(texts, workers=1))
 
 
 def test_rebuild_from_unchanged_inputs_keeps_the_live_build_and_a_manifest_edit_does_not(docs, tmp_path):
