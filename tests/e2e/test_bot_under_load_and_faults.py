@@ -88,7 +88,9 @@ def test_at_the_bound_users_are_told_the_bot_is_busy_instead_of_waiting(run_bot,
         await wait_for_texts(bot, 5)
         await bot.feed(message("Bình đẳng giới là gì?", user_id=6000))  # the rush is over
 
-    bot = run_bot(scenario, holder=SearcherHolder(SlowSearcher(searcher, 0.4)),
+    # Each search holds its slot 1.5 s: the five updates arrive well within one search even on a
+    # loaded CI (with 0.4 s, one busy reply once went out 0.3 ms after the first answer).
+    bot = run_bot(scenario, holder=SearcherHolder(SlowSearcher(searcher, 1.5)),
                   max_in_flight=2, search_workers=1)
     texts = bot.texts()
     assert sorted(texts[:5]).count(messages.BUSY) == 3
